@@ -1,0 +1,70 @@
+//! `GET /health`: real checks, 503 naming the failing part.
+
+use e2e::stack;
+use shared::config::{Component, Settings};
+
+#[tokio::test]
+async fn health_is_ok_when_everything_is_up() {
+    let r = stack().anonymous().get("/health").await;
+    let d = r.expect(200);
+    assert_eq!(d["status"], "ok");
+    assert_eq!(d["database"], "ok");
+    assert_eq!(d["temporal"], "ok");
+}
+
+/// A second gateway whose settings point somewhere else.
+async fn gateway_with(overrides: &[(&str, &str)]) -> e2e::TestUser {
+    let s = stack();
+    let mut fig = Settings::figment()
+        .merge(("database_url", s.db_url.clone()))
+        .merge(("temporal_address", s.temporal_target.clone()))
+        .merge(("supabase_jwt_secret", s.jwt_secret.clone()));
+    for (k, v) in overrides {
+        fig = fig.merge((k.to_string(), v.to_string()));
+    }
+    let settings = Settings::from_figment(fig, Component::Gateway).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(gateway::serve(settings, listener, std::future::pending()));
+    let mut user = s.anonymous();
+    user.base_url = base;
+    user
+}
+
+#[tokio::test]
+async fn health_is_503_naming_temporal_when_it_is_unreachable() {
+    let gw = gateway_with(&[("temporal_address", "127.0.0.1:1")]).await;
+    let r = gw.get("/health").await;
+    let e = r.expect_error(503, "unavailable");
+    assert!(e["message"].as_str().unwrap().contains("temporal"), "{e}");
+    assert!(!e["message"].as_str().unwrap().contains("database"), "{e}");
+    assert_eq!(e["details"]["temporal"], "unavailable");
+    assert_eq!(e["details"]["database"], "ok");
+}
+
+#[tokio::test]
+async fn health_is_503_naming_the_database_when_it_is_unreachable() {
+    let gw = gateway_with(&[("database_url", "postgres://postgres@127.0.0.1:1/nothing")]).await;
+    let r = gw.get("/health").await;
+    let e = r.expect_error(503, "unavailable");
+    assert!(e["message"].as_str().unwrap().contains("database"), "{e}");
+    assert_eq!(e["details"]["temporal"], "ok");
+}
+
+#[tokio::test]
+async fn writes_answer_503_not_500_when_temporal_is_down() {
+    let gw = gateway_with(&[("temporal_address", "127.0.0.1:1")]).await;
+    let user = stack().new_user().await;
+    let mut as_user = gw.clone();
+    as_user.token = user.token.clone();
+    let r = as_user
+        .post_json(
+            "/resumes/from-text",
+            &serde_json::json!({ "title": "t", "raw_text": "Some text" }),
+        )
+        .await;
+    r.expect_error(503, "unavailable");
+    // Nothing half-created: the user still has no resumes.
+    let list = user.get("/resumes").await;
+    assert_eq!(list.expect(200)["items"], serde_json::json!([]));
+}

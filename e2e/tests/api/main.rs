@@ -1,0 +1,9 @@
+//! End-to-end tests: real router, worker, Temporal dev server and Postgres.
+//! One binary, one shared stack (see `e2e::stack`); each test uses its own users.
+
+mod auth;
+mod basics;
+mod health;
+mod replay;
+mod resumes;
+mod rls;

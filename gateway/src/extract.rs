@@ -1,0 +1,106 @@
+//! Extractors whose rejections speak our envelope, and the authenticated user.
+
+use crate::{app::AppState, error::ApiError};
+use axum::{
+    extract::{
+        FromRequest, FromRequestParts,
+        rejection::{JsonRejection, PathRejection, QueryRejection},
+    },
+    http::{StatusCode, request::Parts},
+};
+use uuid::Uuid;
+
+/// `axum::Json` with API.md's answers: malformed JSON or a wrong content type
+/// is 400, well-formed JSON of the wrong shape is 422, an oversized body 413.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest(
+                "expected a JSON body with Content-Type: application/json".into(),
+            ),
+            JsonRejection::JsonSyntaxError(e) => {
+                ApiError::BadRequest(format!("malformed JSON: {}", e.body_text()))
+            }
+            JsonRejection::JsonDataError(e) => ApiError::Validation {
+                message: e.body_text(),
+                fields: Default::default(),
+            },
+            JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ApiError::PayloadTooLarge("request body is too large".into())
+            }
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// Path parameters; an unparsable id is a 400.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        match r {
+            PathRejection::FailedToDeserializePathParams(_) => {
+                ApiError::BadRequest("invalid id in path: expected a UUID".into())
+            }
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+/// Query string; a malformed one is a 400.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::BadRequest(format!("invalid query string: {}", r.body_text()))
+    }
+}
+
+/// The caller, from a verified Supabase access token.
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub user_id: Uuid,
+    /// The token's payload, handed to Postgres as `request.jwt.claims`.
+    pub claims: serde_json::Value,
+    pub is_anonymous: bool,
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .ok_or_else(|| {
+                ApiError::Unauthorized("missing Authorization: Bearer <access token>".into())
+            })?;
+        let header = header
+            .to_str()
+            .map_err(|_| ApiError::Unauthorized("malformed Authorization header".into()))?;
+        let token = shared::auth::bearer_token(header)
+            .map_err(|e| ApiError::Unauthorized(e.to_string()))?;
+        let verified = state.auth.verify(token).await.map_err(|e| match e {
+            shared::auth::AuthError::JwksUnavailable(_) => {
+                ApiError::Unavailable("token key service")
+            }
+            other => ApiError::Unauthorized(other.to_string()),
+        })?;
+        Ok(AuthUser {
+            user_id: verified.user_id,
+            is_anonymous: verified.claims.is_anonymous.unwrap_or(false),
+            claims: verified.claims_json,
+        })
+    }
+}

@@ -1,0 +1,26 @@
+//! `GET /openapi.json` (generated from the handler types) and `GET /docs`.
+
+use axum::{
+    Json,
+    response::{Html, IntoResponse, Response},
+};
+use utoipa::OpenApi;
+
+pub async fn openapi_json() -> Response {
+    Json(crate::openapi::ApiDoc::openapi()).into_response()
+}
+
+/// A ReDoc page over `/openapi.json` (the script loads from the CDN in the
+/// reader's browser; the raw document is linked for offline readers).
+pub async fn docs_page() -> Html<&'static str> {
+    Html(
+        r#"<!doctype html>
+<html><head><meta charset="utf-8"><title>SmartResume API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body>
+<noscript><p>The API description is at <a href="/openapi.json">/openapi.json</a>.</p></noscript>
+<redoc spec-url="/openapi.json"></redoc>
+<script src="https://cdn.redoc.ly/redoc/latest/bundles/redoc.standalone.js"></script>
+</body></html>"#,
+    )
+}

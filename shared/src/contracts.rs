@@ -1,0 +1,112 @@
+//! The contract between the gateway and the worker: workflow type names,
+//! business-key workflow ids, inputs, outputs, signals, queries and search
+//! attributes. The gateway starts and signals workflows through these markers
+//! without depending on the workflow code; the `workflows` crate has a test
+//! that its implementations answer to exactly these names.
+//!
+//! Workflows carry ids, never documents: every payload here stays tiny.
+
+use crate::domain::{Lang, ParseStatus, ResumeSource};
+use serde::{Deserialize, Serialize};
+use temporalio_common::{
+    HasWorkflowDefinition, QueryDefinition, WorkflowDefinition,
+    search_attributes::SearchAttributeKey,
+};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub const PARSE_RESUME: &str = "ParseResume";
+pub const PROGRESS_QUERY: &str = "progress";
+
+pub const SA_USER_ID: SearchAttributeKey<String> = SearchAttributeKey::keyword("UserId");
+pub const SA_RESUME_ID: SearchAttributeKey<String> = SearchAttributeKey::keyword("ResumeId");
+pub const SA_JOB_ID: SearchAttributeKey<String> = SearchAttributeKey::keyword("JobId");
+pub const SA_APPLICATION_ID: SearchAttributeKey<String> =
+    SearchAttributeKey::keyword("ApplicationId");
+
+/// Custom search attributes every Temporal namespace we use must have
+/// (name, type as the Temporal CLI spells it). `temporal-config/` lists the same.
+pub const SEARCH_ATTRIBUTES: &[(&str, &str)] = &[
+    ("UserId", "Keyword"),
+    ("ResumeId", "Keyword"),
+    ("JobId", "Keyword"),
+    ("ApplicationId", "Keyword"),
+];
+
+pub fn parse_resume_workflow_id(version_id: Uuid) -> String {
+    format!("parse-resume-{version_id}")
+}
+
+/// Input of ParseResume: which version to parse, for whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParseResumeInput {
+    pub user_id: Uuid,
+    pub resume_id: Uuid,
+    pub version_id: Uuid,
+    pub source: ResumeSource,
+    /// Language the user declared; `None` means detect it.
+    pub resume_lang: Option<Lang>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParseResumeOutput {
+    pub status: ParseStatus,
+    pub detected_lang: Option<Lang>,
+    pub error: Option<String>,
+}
+
+/// Where a running workflow is, for `GET` responses and the Web UI.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Progress {
+    pub step: String,
+    pub completed_steps: u32,
+    pub total_steps: u32,
+}
+
+macro_rules! remote_workflow {
+    ($(#[$meta:meta])* $marker:ident, $name:expr, $input:ty, $output:ty) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $marker;
+        impl WorkflowDefinition for $marker {
+            type Input = $input;
+            type Output = $output;
+            fn name(&self) -> &str {
+                $name
+            }
+        }
+        impl HasWorkflowDefinition for $marker {
+            type Run = Self;
+        }
+    };
+}
+
+macro_rules! remote_query {
+    ($marker:ident, $workflow:ty, $name:expr, $input:ty, $output:ty) => {
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $marker;
+        impl QueryDefinition for $marker {
+            type Workflow = $workflow;
+            type Input = $input;
+            type Output = $output;
+            fn name(&self) -> &str {
+                $name
+            }
+        }
+    };
+}
+
+remote_workflow!(
+    /// Parse one resume version: extract, normalise, detect language, structure.
+    ParseResumeWorkflow,
+    PARSE_RESUME,
+    ParseResumeInput,
+    ParseResumeOutput
+);
+remote_query!(
+    ParseResumeProgress,
+    ParseResumeWorkflow,
+    PROGRESS_QUERY,
+    (),
+    Progress
+);

@@ -1,0 +1,130 @@
+//! Postgres access.
+//!
+//! Two ways in, per DESIGN.md:
+//! - the gateway runs each user request in [`begin_user_tx`]: the access-token
+//!   claims go into `request.jwt.claims` and the role becomes `authenticated`,
+//!   so row-level security applies exactly as behind PostgREST, and every query
+//!   *also* filters by `user_id` itself;
+//! - the worker uses the service connection and always filters by the
+//!   `user_id` carried in the workflow input.
+//!
+//! Query functions take `&mut PgConnection`, so they run on a pooled
+//! connection or inside a transaction alike.
+
+pub mod pagination;
+pub mod resumes;
+
+use anyhow::Context;
+use sqlx::{
+    Connection, Executor, PgConnection, PgPool, Postgres, Transaction,
+    migrate::Migrator,
+    postgres::{PgConnectOptions, PgPoolOptions},
+};
+use std::{str::FromStr, time::Duration};
+
+/// The migration chain in `migrations/`: runs unchanged on Supabase.
+pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
+
+/// Local stand-in for what Supabase provides (roles, `auth` schema,
+/// `auth.users`, `auth.uid()`, `auth.jwt()`). Never applied to Supabase.
+pub const LOCAL_SUPABASE_BOOTSTRAP: &str =
+    include_str!("../../../scripts/sql/local_supabase_bootstrap.sql");
+
+pub fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    let opts = PgConnectOptions::from_str(url)?.application_name("smartresume");
+    // Lazy: a process starts (and reports 503 on /health) while Postgres is down.
+    Ok(PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_lazy_with(opts))
+}
+
+/// Create the database named in `url` if it does not exist yet.
+pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
+    let opts =
+        PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid postgres URL")?;
+    let name = opts
+        .get_database()
+        .map(str::to_owned)
+        .context("DATABASE_URL names no database")?;
+    let mut admin = PgConnection::connect_with(&opts.clone().database("postgres"))
+        .await
+        .context("cannot reach Postgres to create the database")?;
+    let exists: bool =
+        sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await?;
+    if !exists {
+        let sql = format!("create database \"{}\"", name.replace('"', "\"\""));
+        if let Err(e) = admin.execute(sql.as_str()).await {
+            // Another process may have created it in the meantime.
+            let already = e
+                .as_database_error()
+                .and_then(|d| d.code())
+                .is_some_and(|c| c == "42P04");
+            if !already {
+                return Err(e).context("create database");
+            }
+        }
+    }
+    admin.close().await.ok();
+    Ok(())
+}
+
+/// Create (if needed), bootstrap (locally only) and migrate a database.
+pub async fn prepare(url: &str, local_bootstrap: bool) -> anyhow::Result<PgPool> {
+    ensure_database(url).await?;
+    let pool = connect(url, 5)?;
+    if local_bootstrap {
+        sqlx::raw_sql(LOCAL_SUPABASE_BOOTSTRAP)
+            .execute(&pool)
+            .await
+            .context("apply the local Supabase bootstrap")?;
+    }
+    MIGRATOR.run(&pool).await.context("apply migrations")?;
+    Ok(pool)
+}
+
+/// A transaction in which Postgres sees the request's user, as behind PostgREST.
+pub async fn begin_user_tx(
+    pool: &PgPool,
+    claims: &serde_json::Value,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select set_config('request.jwt.claims', $1, true)")
+        .bind(claims.to_string())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("set local role authenticated")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// Make sure a user row exists (what Supabase sign-up does); local/dev/test only.
+pub async fn ensure_auth_user(
+    conn: &mut PgConnection,
+    user_id: uuid::Uuid,
+    email: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("insert into auth.users (id, email) values ($1, $2) on conflict (id) do nothing")
+        .bind(user_id)
+        .bind(email)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Postgres error classes callers branch on.
+pub fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| c == "23503")
+}
+
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| c == "23505")
+}

@@ -1,0 +1,25 @@
+//! Logging set-up shared by the binaries: `RUST_LOG` filters, and
+//! `SMARTRESUME_LOG_FORMAT=json` switches to one JSON object per line.
+
+use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+
+pub fn init(log_format: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new("info,sqlx=warn,temporalio_sdk_core=warn,tower_http=info")
+    });
+    let registry = tracing_subscriber::registry().with(filter);
+    // A second init (tests) is harmless: keep the first subscriber.
+    let _ = if log_format == "json" {
+        registry
+            .with(fmt::layer().json().flatten_event(true))
+            .try_init()
+    } else {
+        registry.with(fmt::layer().compact()).try_init()
+    };
+}
+
+/// Install the process-wide TLS crypto provider used by every HTTPS client
+/// (reqwest is built without one so the whole workspace shares `ring`).
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

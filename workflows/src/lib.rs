@@ -1,0 +1,9 @@
+//! SmartResume's workflows. Deterministic code only: no clock, randomness, I/O
+//! or tokio primitives here — every side effect is an activity, time comes
+//! from SDK timers, concurrency from the SDK's `select!`.
+
+pub mod parse_resume;
+pub mod support;
+pub mod worker;
+
+pub use parse_resume::ParseResume;

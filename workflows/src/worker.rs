@@ -1,0 +1,56 @@
+//! Worker assembly: which workflows and activities run on the task queue.
+//! Used by `bin/worker.rs` and by the end-to-end test harness.
+
+use activities::ResumeActivities;
+use anyhow::Context;
+use shared::config::Settings;
+use sqlx::PgPool;
+use temporalio_client::{Client, ClientOptions, ConnectionOptions};
+use temporalio_sdk::{Runtime, Worker, WorkerOptions};
+
+/// What the activities need from the outside world.
+#[derive(Clone)]
+pub struct Deps {
+    pub db: PgPool,
+}
+
+impl Deps {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Deps> {
+        shared::telemetry::install_crypto_provider();
+        let db = shared::db::connect(settings.database_url(), settings.database_max_connections)?;
+        Ok(Deps { db })
+    }
+}
+
+pub fn options(task_queue: &str, deps: &Deps) -> anyhow::Result<WorkerOptions> {
+    Ok(WorkerOptions::new(task_queue)
+        .register_workflow::<crate::ParseResume>()?
+        .register_activities(ResumeActivities {
+            db: deps.db.clone(),
+        })
+        .build())
+}
+
+pub async fn connect(settings: &Settings) -> anyhow::Result<Client> {
+    let url = settings.temporal_url().map_err(anyhow::Error::msg)?;
+    let conn = ConnectionOptions::new(url)
+        .identity(format!("smartresume-worker@{}", std::process::id()))
+        .build();
+    Client::connect(
+        conn,
+        ClientOptions::new(settings.temporal_namespace.clone()).build(),
+    )
+    .await
+    .with_context(|| format!("cannot reach Temporal at {}", settings.temporal_address))
+}
+
+/// Build a worker for `client`. `Worker::run` is not `Send`: run it on the
+/// task that owns it (the main task in the binary).
+pub fn build(
+    runtime: &Runtime,
+    client: Client,
+    task_queue: &str,
+    deps: &Deps,
+) -> anyhow::Result<Worker> {
+    Worker::new(runtime, client, options(task_queue, deps)?).context("create worker")
+}

@@ -1,0 +1,84 @@
+//! Replay safety: recorded histories must replay against today's workflow
+//! code. A change that breaks determinism fails here; guard such changes with
+//! `ctx.patched(..)` and record a new history next to the old one.
+//!
+//! Histories are recorded from real runs by the end-to-end suite
+//! (`RECORD_HISTORIES=1 cargo test -p e2e`) and committed in `histories/`.
+
+use std::path::PathBuf;
+use temporalio_client::WorkflowHistory;
+use temporalio_sdk::workflow_replayer::{WorkflowReplayer, WorkflowReplayerOptions};
+
+fn history(name: &str) -> WorkflowHistory {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("histories")
+        .join(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    WorkflowHistory::from_json(&bytes).expect("a Temporal history in JSON")
+}
+
+fn replayer() -> WorkflowReplayer {
+    let opts = WorkflowReplayerOptions::new()
+        .register_workflow::<workflows::ParseResume>()
+        .expect("register")
+        .build();
+    WorkflowReplayer::new(opts).expect("replayer")
+}
+
+#[tokio::test]
+async fn recorded_parse_resume_histories_replay() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("histories");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("histories/ exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("parse_resume") && n.ends_with(".json"))
+        .collect();
+    names.sort();
+    assert!(
+        !names.is_empty(),
+        "no recorded ParseResume history in {}",
+        dir.display()
+    );
+    let replayer = replayer();
+    for name in names {
+        replayer
+            .replay_workflow(history(&name))
+            .await
+            .unwrap_or_else(|e| panic!("{name} no longer replays: {e}"));
+    }
+}
+
+#[test]
+fn workflow_names_match_the_contract() {
+    use temporalio_common::{QueryDefinition, WorkflowDefinition};
+    assert_eq!(
+        workflows::ParseResume::run.name(),
+        shared::contracts::PARSE_RESUME
+    );
+    assert_eq!(
+        workflows::ParseResume::progress.name(),
+        shared::contracts::PROGRESS_QUERY
+    );
+}
+
+#[test]
+fn search_attributes_match_temporal_config() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../temporal-config/search-attributes.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    let listed: Vec<(String, String)> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| {
+            l.split_once('=')
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+        })
+        .collect();
+    let expected: Vec<(String, String)> = shared::contracts::SEARCH_ATTRIBUTES
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(listed, expected);
+}

@@ -1,4 +1,5 @@
 //! Print what the text extractor extracts from a file: `cargo run --example dump -- FILE`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: dump FILE");

@@ -1,6 +1,7 @@
 //! Run the whole offline pipeline on a resume and a job description:
 //! `cargo run --example demo -- RESUME.txt JOB.txt [en|ar] ["custom instructions"]`
 //! Prints the parsed resume, the analysis and the optimised resume as JSON.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::error::Error;
 

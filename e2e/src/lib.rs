@@ -1,7 +1,7 @@
 //! The end-to-end test harness: one real stack per test binary.
 //!
 //! On first use it creates a fresh Postgres database (local Supabase bootstrap
-//! + migrations), starts a Temporal dev server from the `temporal` binary on
+//! and migrations), starts a Temporal dev server from the `temporal` binary on
 //! PATH (or `TEMPORAL_CLI`) with our search attributes and dynamic config,
 //! and runs the real worker and the real gateway (bound to 127.0.0.1:0) on a
 //! dedicated thread that lives as long as the test process. Tests talk to it

@@ -46,7 +46,7 @@ impl AppState {
         shared::telemetry::install_crypto_provider();
         let db = shared::db::connect(settings.database_url(), settings.database_max_connections)
             .context("database settings")?;
-        let http = reqwest::Client::builder()
+        let http = shared::telemetry::http_client_builder()
             .timeout(Duration::from_secs(10))
             .build()
             .context("http client")?;

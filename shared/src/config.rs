@@ -255,10 +255,10 @@ impl Settings {
                         .into(),
                 );
             }
-            if let Some(s) = &self.supabase_jwt_secret {
-                if s.expose_secret().len() < 16 {
-                    problems.push("SUPABASE_JWT_SECRET: too short (at least 16 characters)".into());
-                }
+            if let Some(s) = &self.supabase_jwt_secret
+                && s.expose_secret().len() < 16
+            {
+                problems.push("SUPABASE_JWT_SECRET: too short (at least 16 characters)".into());
             }
             if let Some(u) = &self.supabase_jwks_url {
                 match Url::parse(u) {
@@ -266,10 +266,10 @@ impl Settings {
                     _ => problems.push(format!("SUPABASE_JWKS_URL: {u:?} is not an http(s) URL")),
                 }
             }
-            if let Some(t) = &self.workflow_token {
-                if t.expose_secret().len() < 16 {
-                    problems.push("WORKFLOW_TOKEN: too short (at least 16 characters)".into());
-                }
+            if let Some(t) = &self.workflow_token
+                && t.expose_secret().len() < 16
+            {
+                problems.push("WORKFLOW_TOKEN: too short (at least 16 characters)".into());
             }
             if self.bind.parse::<SocketAddr>().is_err() {
                 problems.push(format!(
@@ -425,7 +425,7 @@ mod tests {
             &[
                 ("database_url", "mysql://x"),
                 ("temporal_address", "not an address"),
-                ("supabase_jwt_secret", "short"),
+                ("supabase_jwt_secret", "x9Q-s3cr"),
                 ("frontend_origin", "https://ok.example, nope"),
                 ("log_format", "xml"),
             ],
@@ -442,7 +442,7 @@ mod tests {
         ] {
             assert_eq!(text.matches(var).count(), 1, "{var} in:\n{text}");
         }
-        assert!(!text.contains("short"), "secret value leaked: {text}");
+        assert!(!text.contains("x9Q-s3cr"), "secret value leaked: {text}");
     }
 
     #[test]
@@ -462,10 +462,12 @@ mod tests {
 
     #[test]
     fn debug_never_prints_secrets() {
-        let mut s = Settings::default();
-        s.database_url = SecretString::from("postgres://app:hunter2@db:5432/x");
-        s.supabase_jwt_secret = Some(SecretString::from("super-secret-jwt-value"));
-        s.workflow_token = Some(SecretString::from("super-secret-token-value"));
+        let s = Settings {
+            database_url: SecretString::from("postgres://app:hunter2@db:5432/x"),
+            supabase_jwt_secret: Some(SecretString::from("super-secret-jwt-value")),
+            workflow_token: Some(SecretString::from("super-secret-token-value")),
+            ..Settings::default()
+        };
         let dbg = format!("{s:?}");
         assert!(
             !dbg.contains("hunter2") && !dbg.contains("super-secret"),

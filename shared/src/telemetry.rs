@@ -23,3 +23,14 @@ pub fn init(log_format: &str) {
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
+
+/// A plain HTTPS-capable client (installs the crypto provider first).
+pub fn http_client() -> reqwest::Client {
+    http_client_builder().build().unwrap_or_default()
+}
+
+/// A client builder that is safe to `build()`: the crypto provider is installed.
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    install_crypto_provider();
+    reqwest::Client::builder()
+}

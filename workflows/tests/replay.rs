@@ -4,6 +4,7 @@
 //!
 //! Histories are recorded from real runs by the end-to-end suite
 //! (`RECORD_HISTORIES=1 cargo test -p e2e`) and committed in `histories/`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
 use temporalio_client::WorkflowHistory;

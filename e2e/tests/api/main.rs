@@ -1,5 +1,6 @@
 //! End-to-end tests: real router, worker, Temporal dev server and Postgres.
 //! One binary, one shared stack (see `e2e::stack`); each test uses its own users.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
 mod basics;

@@ -317,19 +317,19 @@ pub async fn get_one(
 
     let mut view = ResumeView::new(&resume, shown.as_ref(), latest.as_ref());
     // Live progress of the newest version while its workflow runs.
-    if let Some(latest) = &latest {
-        if matches!(
+    if let Some(latest) = &latest
+        && matches!(
             latest.parse_status,
             ParseStatus::Pending | ParseStatus::Parsing
-        ) {
-            view.progress = state
-                .temporal
-                .progress(
-                    ParseResumeProgress,
-                    &contracts::parse_resume_workflow_id(latest.id),
-                )
-                .await;
-        }
+        )
+    {
+        view.progress = state
+            .temporal
+            .progress(
+                ParseResumeProgress,
+                &contracts::parse_resume_workflow_id(latest.id),
+            )
+            .await;
     }
     Ok(envelope::ok(view))
 }

@@ -152,10 +152,10 @@ pub async fn current_version(
     user_id: Uuid,
     resume: &ResumeRow,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
-    if let Some(active) = resume.active_version_id {
-        if let Some(v) = get_version(conn, user_id, active).await? {
-            return Ok(Some(v));
-        }
+    if let Some(active) = resume.active_version_id
+        && let Some(v) = get_version(conn, user_id, active).await?
+    {
+        return Ok(Some(v));
     }
     latest_version(conn, user_id, resume.id).await
 }

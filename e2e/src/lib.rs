@@ -288,8 +288,11 @@ async fn boot() -> anyhow::Result<Booted> {
         task_queue,
         jwks,
         settings,
+        // No idle pooling: each test has its own tokio runtime, and a pooled
+        // connection would belong to a runtime that is gone.
         http: reqwest::Client::builder()
             .timeout(Duration::from_secs(60))
+            .pool_max_idle_per_host(0)
             .build()?,
     };
     Ok((stack, (env, runtime), worker))

@@ -149,7 +149,7 @@ const MIN_STEM_CHARS: usize = 3;
 /// come back unchanged.
 ///
 /// ```
-/// use textproc::arabic_light_stem;
+/// use activities::text::arabic_light_stem;
 /// assert_eq!(arabic_light_stem("والمحاسبة"), "محاسب");
 /// assert_eq!(arabic_light_stem("الشركات"), "شرك");
 /// assert_eq!(arabic_light_stem("Rust"), "Rust");

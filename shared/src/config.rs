@@ -365,7 +365,10 @@ fn describe_figment_error(e: &figment::Error) -> String {
             format!("expected {expected}, found {}", actual_kind(actual))
         }
         figment::error::Kind::UnknownField(field, _) => {
-            return format!("configuration file: unknown setting {field:?}");
+            return format!(
+                "SMARTRESUME_{}: unknown setting (a typo? see the README's table; also checked in the config file)",
+                field.to_uppercase()
+            );
         }
         other => other.to_string(),
     };
@@ -458,6 +461,12 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("lots-of-secret"), "{text}");
+    }
+
+    #[test]
+    fn a_misspelt_setting_is_reported() {
+        let err = with(&[("task_queeu", "x")], Component::Worker).unwrap_err();
+        assert!(err.to_string().contains("SMARTRESUME_TASK_QUEEU"), "{err}");
     }
 
     #[test]

@@ -16,7 +16,13 @@ use uuid::Uuid;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let settings = Settings::load(Component::Tool).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let settings = match Settings::load(Component::Tool) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
     match args.first().map(String::as_str) {
         Some("db-setup") => {
             let bootstrap = args.iter().any(|a| a == "--local-bootstrap");

@@ -35,3 +35,65 @@ pub fn db(err: sqlx::Error) -> ActivityError {
     tracing::warn!(error = %err, "database error in activity");
     transient(format!("database unavailable: {err}"))
 }
+
+/// What any provider client (embeddings, vectors, LLM, storage, n8n) reports,
+/// already classified: Temporal retries the transient ones, with the server's
+/// requested delay when it gave one.
+///
+/// Deliberately not a `std::error::Error`: the SDK turns any such error into a
+/// *retryable* failure, so `?` must not compile here — map with [`provider`],
+/// which keeps permanent failures permanent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProviderError {
+    Transient {
+        message: String,
+        retry_after: Option<std::time::Duration>,
+    },
+    Permanent(String),
+}
+
+impl std::fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProviderError::Transient { message, .. } => f.write_str(message),
+            ProviderError::Permanent(m) => f.write_str(m),
+        }
+    }
+}
+
+impl ProviderError {
+    pub fn transient(message: impl Into<String>) -> Self {
+        ProviderError::Transient {
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn permanent(message: impl Into<String>) -> Self {
+        ProviderError::Permanent(message.into())
+    }
+}
+
+/// The activity failure for a provider error (see [`ProviderError`]).
+pub fn provider(e: ProviderError) -> ActivityError {
+    {
+        match e {
+            ProviderError::Permanent(m) => permanent(m),
+            ProviderError::Transient {
+                message,
+                retry_after,
+            } => ActivityError::application(
+                ApplicationFailure::builder(message)
+                    .type_name(TRANSIENT.to_string())
+                    .maybe_next_retry_delay(retry_after)
+                    .build(),
+            ),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ProviderError {
+    fn from(e: sqlx::Error) -> Self {
+        ProviderError::transient(format!("database unavailable: {e}"))
+    }
+}

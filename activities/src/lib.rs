@@ -1,12 +1,22 @@
-//! Every side effect of the SmartResume workflows. Each capability is a module;
-//! the Temporal-facing activity structs (`ResumeActivities`, ...) are thin:
-//! they load by id, call pure code (`text`, `engine`), and write results back
-//! with idempotent updates keyed by natural ids, so running an activity twice
-//! leaves the same state as running it once.
+//! Every side effect of the SmartResume workflows. Each capability is a module
+//! behind a trait where a cloud provider can replace the embedded default
+//! (`embed`, `vectors`, blob storage in `shared::storage`). The Temporal-facing
+//! activity structs (`ResumeActivities`, ...) are thin: they load by id, call
+//! pure code (`text`, `engine`), and write results back with idempotent
+//! updates keyed by natural ids, so running an activity twice leaves the same
+//! state as running it once.
 
+pub mod embed;
 pub mod engine;
 pub mod errors;
+pub mod indexing;
+pub mod n8n;
+pub mod providers;
+pub mod purge;
 pub mod resume;
 pub mod text;
+pub mod vectors;
 
+pub use providers::Providers;
+pub use purge::PurgeActivities;
 pub use resume::ResumeActivities;

@@ -1,21 +1,31 @@
-//! ParseResume's activities: turn a stored version into text, markdown and
-//! structure, and record the outcome on the version row.
+//! ParseResume's activities: turn a stored version into text, markdown,
+//! structure and vectors, and record the outcome on the version row.
 
-use crate::{engine, errors, text};
+use crate::{
+    engine, errors,
+    indexing::Source,
+    providers::Providers,
+    text::{self, DocKind},
+};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use shared::{
     Lang,
-    db::resumes,
-    domain::{ParseStatus, ResumeSource},
+    db::{inbox, resumes},
+    domain::{EmbeddingStatus, ParseStatus, ResumeSource},
 };
-use sqlx::PgPool;
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use uuid::Uuid;
 
+/// Longest text we keep for one resume (the API's limit for pasted text).
+pub const MAX_RESUME_CHARS: usize = 200_000;
+/// A single document's extraction may not take longer than this.
+const EXTRACT_TIMEOUT: Duration = Duration::from_secs(90);
+
 pub struct ResumeActivities {
-    pub db: PgPool,
+    pub p: Arc<Providers>,
 }
 
 /// Which version, for whom. Activities load everything else themselves.
@@ -45,21 +55,264 @@ pub struct FailVersion {
     pub reason: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Indexed {
+    pub chunks: u32,
+}
+
+/// Whether the parse was handed to n8n, and how long to wait for its answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum N8nDispatch {
+    Sent { timeout_secs: u64 },
+    NotConfigured,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApplyN8n {
+    pub user_id: Uuid,
+    pub version_id: Uuid,
+    pub inbox_id: Uuid,
+}
+
+/// What an n8n callback gave us.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum N8nOutcome {
+    /// The version is parsed: text from n8n; structure and markdown from n8n
+    /// where it sent valid ones, else from the local engine.
+    Parsed {
+        detected_lang: Lang,
+        n8n_structure: bool,
+    },
+    /// n8n reported an error (the reason is shown to the user).
+    Failed { reason: String },
+}
+
+/// The callback body of `POST /callbacks/n8n/resume`, as parked in the inbox.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct N8nResumePayload {
+    pub raw_text: Option<String>,
+    pub content_md: Option<String>,
+    pub parsed_json: Option<Value>,
+    pub error: Option<String>,
+}
+
+#[derive(Serialize)]
+struct N8nResumeRequest<'a> {
+    resume_version_id: Uuid,
+    file_url: &'a str,
+    file_expires_at: chrono::DateTime<chrono::Utc>,
+    file_name: Option<&'a str>,
+    file_kind: Option<&'a str>,
+    callback_url: &'a str,
+}
+
+async fn load(p: &Providers, v: &VersionRef) -> Result<resumes::VersionRow, ActivityError> {
+    let mut conn = p.db.acquire().await.map_err(errors::db)?;
+    resumes::get_version(&mut conn, v.user_id, v.version_id)
+        .await
+        .map_err(errors::db)?
+        .ok_or_else(|| errors::permanent("this resume version no longer exists"))
+}
+
+/// Normalise, check and store extracted text; shared by every way text arrives.
+async fn store_text(
+    p: &Providers,
+    v: &VersionRef,
+    original: &str,
+) -> Result<Extracted, ActivityError> {
+    let normalized = text::normalize_text(original);
+    if normalized.is_empty() {
+        return Err(errors::permanent(
+            "the resume has no text (it is empty or only whitespace)",
+        ));
+    }
+    let chars = normalized.chars().count();
+    if chars > MAX_RESUME_CHARS {
+        return Err(errors::permanent(format!(
+            "the document has {chars} characters of text, more than the {MAX_RESUME_CHARS} a resume may have"
+        )));
+    }
+    let detected = text::detect_lang(&normalized);
+    let mut conn = p.db.acquire().await.map_err(errors::db)?;
+    resumes::save_extracted_text(&mut conn, v.user_id, v.version_id, &normalized, detected)
+        .await
+        .map_err(errors::db)?;
+    Ok(Extracted {
+        chars: chars as u64,
+        detected_lang: detected,
+    })
+}
+
+/// Structure text into `parsed_json` + `content_md`, mark the version parsed.
+async fn structure_and_save(
+    p: &Providers,
+    v: &VersionRef,
+    raw: &str,
+    lang: Lang,
+    content_md: Option<String>,
+    parsed: Option<engine::ParsedResume>,
+) -> Result<Structured, ActivityError> {
+    let parsed = parsed.unwrap_or_else(|| engine::parse_resume(raw, Some(lang.as_str())));
+    let content_md = content_md
+        .filter(|m| !m.trim().is_empty())
+        .unwrap_or_else(|| engine::resume_to_markdown(&parsed));
+    let json = serde_json::to_value(&parsed)
+        .map_err(|e| errors::permanent(format!("could not encode the parsed resume: {e}")))?;
+    let mut conn = p.db.acquire().await.map_err(errors::db)?;
+    resumes::save_parsed(&mut conn, v.user_id, v.version_id, &content_md, &json)
+        .await
+        .map_err(errors::db)?;
+    Ok(Structured {
+        sections: parsed.sections.len() as u32,
+        experience_entries: parsed.experience.len() as u32,
+        skills: parsed.skills.len() as u32,
+    })
+}
+
+fn doc_kind(v: &resumes::VersionRow, bytes: &[u8]) -> Result<DocKind, ActivityError> {
+    match v.file_kind.as_deref() {
+        Some("pdf") => Ok(DocKind::Pdf),
+        Some("docx") => Ok(DocKind::Docx),
+        Some("md") => Ok(DocKind::Md),
+        Some("txt") => Ok(DocKind::Txt),
+        _ => {
+            text::sniff(bytes, v.file_name.as_deref()).map_err(|e| errors::permanent(e.to_string()))
+        }
+    }
+}
+
 #[activities]
 impl ResumeActivities {
+    /// Hand an uploaded file to n8n (when `N8N_RESUME_WEBHOOK_URL` is set) with a
+    /// signed link to the file and the URL to call back.
+    #[activity]
+    pub async fn dispatch_to_n8n(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: VersionRef,
+    ) -> Result<N8nDispatch, ActivityError> {
+        let p = &self.p;
+        let Some(webhook) = p.n8n.resume_url.clone() else {
+            return Ok(N8nDispatch::NotConfigured);
+        };
+        let version = load(p, &input).await?;
+        let Some(path) = version.file_path.as_deref() else {
+            return Ok(N8nDispatch::NotConfigured);
+        };
+        {
+            let mut conn = p.db.acquire().await.map_err(errors::db)?;
+            resumes::mark_parsing(&mut conn, input.user_id, input.version_id)
+                .await
+                .map_err(errors::db)?;
+        }
+        // The link must outlive the wait for the callback.
+        let ttl = p.n8n.callback_timeout + p.download_ttl;
+        let link = p
+            .blobs
+            .download_url(path, ttl, version.file_name.as_deref())
+            .await
+            .map_err(|e| errors::transient(e.to_string()))?;
+        let callback_url = p.callback_url("resume");
+        p.n8n
+            .post(
+                &webhook,
+                &N8nResumeRequest {
+                    resume_version_id: input.version_id,
+                    file_url: &link.url,
+                    file_expires_at: link.expires_at,
+                    file_name: version.file_name.as_deref(),
+                    file_kind: version.file_kind.as_deref(),
+                    callback_url: &callback_url,
+                },
+            )
+            .await
+            .map_err(errors::provider)?;
+        Ok(N8nDispatch::Sent {
+            timeout_secs: p.n8n.callback_timeout.as_secs().max(1),
+        })
+    }
+
+    /// Apply an n8n callback: store its text and, when valid, its structure.
+    #[activity]
+    pub async fn apply_n8n_result(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: ApplyN8n,
+    ) -> Result<N8nOutcome, ActivityError> {
+        let p = &self.p;
+        let v = VersionRef {
+            user_id: input.user_id,
+            version_id: input.version_id,
+        };
+        let row = {
+            let mut conn = p.db.acquire().await.map_err(errors::db)?;
+            inbox::get(&mut conn, input.user_id, input.inbox_id)
+                .await
+                .map_err(errors::db)?
+                .ok_or_else(|| errors::permanent("the n8n callback payload is missing"))?
+        };
+        let payload: N8nResumePayload = serde_json::from_value(row.payload).unwrap_or_default();
+        if let Some(reason) = payload
+            .error
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+        {
+            return Ok(N8nOutcome::Failed {
+                reason: format!("the document parser reported: {}", truncate(reason, 500)),
+            });
+        }
+        let text_source = payload
+            .raw_text
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())
+            .or(payload.content_md.as_deref())
+            .unwrap_or_default()
+            .to_string();
+        let extracted = match store_text(p, &v, &text_source).await {
+            Ok(e) => e,
+            Err(_) if text_source.trim().is_empty() => {
+                return Ok(N8nOutcome::Failed {
+                    reason: "the document parser returned no text for this file".into(),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        // Structure from n8n is used only when it matches our schema
+        // (schema/parsed_resume.schema.json); otherwise the local engine
+        // structures the text n8n extracted. n8n's markdown is kept if given.
+        let parsed = payload
+            .parsed_json
+            .as_ref()
+            .and_then(|j| engine::validate_parsed_resume(j).ok());
+        let n8n_structure = parsed.is_some();
+        let version = load(p, &v).await?;
+        let raw = version.raw_text.unwrap_or_default();
+        structure_and_save(
+            p,
+            &v,
+            &raw,
+            extracted.detected_lang,
+            payload.content_md,
+            parsed,
+        )
+        .await?;
+        Ok(N8nOutcome::Parsed {
+            detected_lang: extracted.detected_lang,
+            n8n_structure,
+        })
+    }
+
     /// Load the version's original (pasted text, or the stored upload),
-    /// normalise it, detect its language and store the text.
+    /// extract and normalise its text, detect its language and store it.
     #[activity]
     pub async fn extract_text(
         self: Arc<Self>,
         _ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<Extracted, ActivityError> {
-        let mut conn = self.db.acquire().await.map_err(errors::db)?;
-        let version = resumes::get_version(&mut conn, input.user_id, input.version_id)
-            .await
-            .map_err(errors::db)?
-            .ok_or_else(|| errors::permanent("this resume version no longer exists"))?;
+        let p = &self.p;
+        let version = load(p, &input).await?;
         if version.parse_status == ParseStatus::Failed {
             return Err(errors::permanent(
                 version
@@ -67,38 +320,49 @@ impl ResumeActivities {
                     .unwrap_or_else(|| "parsing already failed".into()),
             ));
         }
-        resumes::mark_parsing(&mut conn, input.user_id, input.version_id)
-            .await
-            .map_err(errors::db)?;
-
+        {
+            let mut conn = p.db.acquire().await.map_err(errors::db)?;
+            resumes::mark_parsing(&mut conn, input.user_id, input.version_id)
+                .await
+                .map_err(errors::db)?;
+        }
         let original = match version.source {
             ResumeSource::Text => version.raw_text.clone().unwrap_or_default(),
             ResumeSource::Upload => {
-                return Err(errors::permanent(
-                    "uploaded files are not supported by this worker version",
-                ));
+                let path = version
+                    .file_path
+                    .clone()
+                    .ok_or_else(|| errors::permanent("the uploaded file was not stored"))?;
+                let bytes = match p.blobs.get(&path).await {
+                    Ok(b) => b,
+                    Err(shared::storage::StorageError::NotFound(_)) => {
+                        return Err(errors::permanent(
+                            "the uploaded file is missing from storage",
+                        ));
+                    }
+                    Err(e) => return Err(errors::transient(e.to_string())),
+                };
+                let kind = doc_kind(&version, &bytes)?;
+                // Parsing is CPU-bound (and a PDF library may panic): off the
+                // async runtime, behind a timeout.
+                let job = tokio::task::spawn_blocking(move || text::extract_text(&bytes, kind));
+                match tokio::time::timeout(EXTRACT_TIMEOUT, job).await {
+                    Err(_) => {
+                        return Err(errors::permanent(
+                            "reading this file took too long; try a simpler PDF, a DOCX or a TXT",
+                        ));
+                    }
+                    Ok(Err(_)) => {
+                        return Err(errors::permanent(
+                            "this file could not be read (it may be damaged)",
+                        ));
+                    }
+                    Ok(Ok(Err(e))) => return Err(errors::permanent(e.to_string())),
+                    Ok(Ok(Ok(text))) => text,
+                }
             }
         };
-        let normalized = text::normalize_text(&original);
-        if normalized.is_empty() {
-            return Err(errors::permanent(
-                "the resume has no text (it is empty or only whitespace)",
-            ));
-        }
-        let detected = text::detect_lang(&normalized);
-        resumes::save_extracted_text(
-            &mut conn,
-            input.user_id,
-            input.version_id,
-            &normalized,
-            detected,
-        )
-        .await
-        .map_err(errors::db)?;
-        Ok(Extracted {
-            chars: normalized.chars().count() as u64,
-            detected_lang: detected,
-        })
+        store_text(p, &input, &original).await
     }
 
     /// Structure the stored text into sections, contact, experience, ...;
@@ -110,35 +374,72 @@ impl ResumeActivities {
         _ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<Structured, ActivityError> {
-        let mut conn = self.db.acquire().await.map_err(errors::db)?;
-        let version = resumes::get_version(&mut conn, input.user_id, input.version_id)
-            .await
-            .map_err(errors::db)?
-            .ok_or_else(|| errors::permanent("this resume version no longer exists"))?;
+        let p = &self.p;
+        let version = load(p, &input).await?;
         let raw = version
             .raw_text
-            .as_deref()
+            .clone()
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| errors::permanent("the resume has no extracted text to parse"))?;
         let lang = version.detected_lang().unwrap_or(Lang::En);
-        let parsed = engine::parse_resume(raw, Some(lang.as_str()));
-        let content_md = engine::resume_to_markdown(&parsed);
-        let json = serde_json::to_value(&parsed)
-            .map_err(|e| errors::permanent(format!("could not encode the parsed resume: {e}")))?;
-        resumes::save_parsed(
+        structure_and_save(p, &input, &raw, lang, None, None).await
+    }
+
+    /// Chunk and embed the version's text into the vector store (namespace =
+    /// user); `embedding_status` becomes `indexed`.
+    #[activity]
+    pub async fn embed_version(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: VersionRef,
+    ) -> Result<Indexed, ActivityError> {
+        let p = &self.p;
+        let version = load(p, &input).await?;
+        let raw = version.raw_text.clone().unwrap_or_default();
+        let lang = version.detected_lang().unwrap_or(Lang::En);
+        let chunks = p
+            .indexer
+            .index(
+                Source {
+                    user_id: input.user_id,
+                    kind: "resume",
+                    source_id: version.resume_id,
+                    version_id: version.id,
+                },
+                &raw,
+                lang.as_str(),
+            )
+            .await
+            .map_err(errors::provider)?;
+        let mut conn = p.db.acquire().await.map_err(errors::db)?;
+        resumes::set_embedding_status(
             &mut conn,
             input.user_id,
             input.version_id,
-            &content_md,
-            &json,
+            EmbeddingStatus::Indexed,
         )
         .await
         .map_err(errors::db)?;
-        Ok(Structured {
-            sections: parsed.sections.len() as u32,
-            experience_entries: parsed.experience.len() as u32,
-            skills: parsed.skills.len() as u32,
-        })
+        Ok(Indexed { chunks })
+    }
+
+    /// Embedding gave up: the resume stays usable, its status says so.
+    #[activity]
+    pub async fn mark_embedding_failed(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: VersionRef,
+    ) -> Result<(), ActivityError> {
+        let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
+        resumes::set_embedding_status(
+            &mut conn,
+            input.user_id,
+            input.version_id,
+            EmbeddingStatus::Failed,
+        )
+        .await
+        .map_err(errors::db)?;
+        Ok(())
     }
 
     /// Record a permanent failure with a reason a person can read.
@@ -148,10 +449,14 @@ impl ResumeActivities {
         _ctx: ActivityContext,
         input: FailVersion,
     ) -> Result<(), ActivityError> {
-        let mut conn = self.db.acquire().await.map_err(errors::db)?;
+        let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
         resumes::mark_parse_failed(&mut conn, input.user_id, input.version_id, &input.reason)
             .await
             .map_err(errors::db)?;
         Ok(())
     }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
 }

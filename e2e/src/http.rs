@@ -148,6 +148,30 @@ impl TestUser {
         .await
     }
 
+    /// `POST path` with a multipart form: `file` plus text fields.
+    pub async fn post_file(
+        &self,
+        path: &str,
+        bytes: Vec<u8>,
+        file_name: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
+        let mut form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+        );
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        Self::send(self.request(Method::POST, path).multipart(form)).await
+    }
+
+    /// Upload a resume file; returns the reply (202 expected for good files).
+    pub async fn upload(&self, bytes: Vec<u8>, file_name: &str) -> Reply {
+        self.post_file("/resumes/upload", bytes, file_name, &[])
+            .await
+    }
+
     /// Create a resume from text; returns the 202 `data`.
     pub async fn create_text_resume(&self, title: &str, text: &str) -> Value {
         self.post_json(
@@ -159,23 +183,23 @@ impl TestUser {
         .clone()
     }
 
-    /// Poll `GET /resumes/{id}` until its newest version leaves pending/parsing.
+    /// Poll `GET /resumes/{id}` until ParseResume is done with its newest
+    /// version: failed, or parsed and embedded (or embedding failed).
     pub async fn wait_parsed(&self, resume_id: &str) -> Value {
         crate::eventually(
-            Duration::from_secs(60),
+            Duration::from_secs(90),
             "the resume to be parsed",
             || async {
                 let r = self.get(&format!("/resumes/{resume_id}")).await;
                 let d = r.expect(200).clone();
                 let latest_done = d["latest_version"].is_null()
-                    || matches!(
-                        d["latest_version"]["parse_status"].as_str(),
-                        Some("parsed" | "failed")
-                    );
-                match d["parse_status"].as_str() {
-                    Some("parsed" | "failed") if latest_done => Some(d),
-                    _ => None,
-                }
+                    || matches!(d["latest_version"]["parse_status"].as_str(), Some("failed"));
+                let shown_done = match d["parse_status"].as_str() {
+                    Some("failed") => true,
+                    Some("parsed") => d["embedding_status"] != "pending",
+                    _ => false,
+                };
+                (shown_done && latest_done).then_some(d)
             },
         )
         .await

@@ -38,6 +38,9 @@ pub use http::{Reply, TestUser};
 /// Everything a test needs to reach the running stack.
 pub struct Stack {
     pub base_url: String,
+    /// A fake n8n (real HTTP, wiremock) when the stack was started with n8n on.
+    pub n8n: Option<wiremock::MockServer>,
+    pub blob_dir: PathBuf,
     pub db_url: String,
     pub jwt_secret: String,
     pub workflow_token: String,
@@ -49,11 +52,20 @@ pub struct Stack {
 }
 
 static STACK: OnceLock<Stack> = OnceLock::new();
+static N8N_STACK: OnceLock<Stack> = OnceLock::new();
 
-/// The shared stack, started on first use.
+/// The shared stack, started on first use (embedded defaults, no n8n).
 pub fn stack() -> &'static Stack {
-    STACK.get_or_init(|| start().expect("start the end-to-end stack"))
+    STACK.get_or_init(|| start(false).expect("start the end-to-end stack"))
 }
+
+/// A second stack whose worker hands uploads to a fake n8n (wiremock) and
+/// waits for its callback for at most [`N8N_CALLBACK_TIMEOUT_SECS`].
+pub fn n8n_stack() -> &'static Stack {
+    N8N_STACK.get_or_init(|| start(true).expect("start the n8n stack"))
+}
+
+pub const N8N_CALLBACK_TIMEOUT_SECS: u64 = 4;
 
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -167,9 +179,11 @@ pub async fn fresh_database(tag: &str) -> anyhow::Result<String> {
     Ok(url)
 }
 
-fn start() -> anyhow::Result<Stack> {
-    shared::telemetry::init(
+fn start(with_n8n: bool) -> anyhow::Result<Stack> {
+    // Quiet by default; RUST_LOG=info shows every request of the stack.
+    shared::telemetry::init_with(
         &std::env::var("SMARTRESUME_LOG_FORMAT").unwrap_or_else(|_| "pretty".into()),
+        "warn,gateway::envelope=error,tower_http=off",
     );
     let (tx, rx) = mpsc::channel::<anyhow::Result<Stack>>();
     std::thread::Builder::new()
@@ -189,7 +203,7 @@ fn start() -> anyhow::Result<Stack> {
             // The dev server is spawned from this thread (inside block_on), so
             // its parent-death signal fires when the process exits.
             rt.block_on(async move {
-                match boot().await {
+                match boot(with_n8n).await {
                     Ok((stack, env, mut worker)) => {
                         let _ = tx.send(Ok(stack));
                         if let Err(e) = worker.run().await {
@@ -222,7 +236,7 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-async fn boot() -> anyhow::Result<Booted> {
+async fn boot(with_n8n: bool) -> anyhow::Result<Booted> {
     shared::telemetry::install_crypto_provider();
     drop_stale_databases().await.ok();
     let db_url = fresh_database("e2e").await?;
@@ -242,6 +256,24 @@ async fn boot() -> anyhow::Result<Booted> {
     let temporal_target = format!("http://127.0.0.1:{port}");
 
     let jwks = jwks::JwksServer::start().await?;
+    let n8n = if with_n8n {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(
+                wiremock::ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({ "ok": true })),
+            )
+            .mount(&server)
+            .await;
+        Some(server)
+    } else {
+        None
+    };
+    let blob_dir = std::env::temp_dir().join(format!(
+        "sr-e2e-blobs-{}-{}",
+        std::process::id(),
+        Uuid::new_v4().simple()
+    ));
     let jwt_secret = format!("test-secret-{}", Uuid::new_v4().simple());
     let workflow_token = format!("wf-token-{}", Uuid::new_v4().simple());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -262,13 +294,19 @@ async fn boot() -> anyhow::Result<Booted> {
             .merge(("workflow_token", workflow_token.clone()))
             .merge(("public_url", base_url.clone()))
             .merge(("frontend_origin", "http://localhost:3000"))
-            .merge(("rate_limit_per_minute", 100_000)),
+            .merge(("rate_limit_per_minute", 100_000))
+            .merge(("blob_dir", blob_dir.display().to_string()))
+            .merge(("n8n_callback_timeout_secs", N8N_CALLBACK_TIMEOUT_SECS))
+            .merge((
+                "n8n_resume_webhook_url",
+                n8n.as_ref().map(|s| format!("{}/webhook/resume", s.uri())),
+            )),
         Component::Gateway,
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     settings.supabase_jwt_secret = Some(SecretString::from(jwt_secret.clone()));
 
-    let deps = workflows::worker::Deps::from_settings(&settings)?;
+    let deps = workflows::worker::deps(&settings)?;
     let runtime = Runtime::from_current_tokio(Default::default())?;
     let worker = workflows::worker::build(&runtime, client, &task_queue, &deps)?;
 
@@ -281,6 +319,8 @@ async fn boot() -> anyhow::Result<Booted> {
 
     let stack = Stack {
         base_url,
+        n8n,
+        blob_dir,
         db_url,
         jwt_secret,
         workflow_token,

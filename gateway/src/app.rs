@@ -10,7 +10,11 @@ use axum::{
     middleware,
 };
 use secrecy::ExposeSecret;
-use shared::{auth::Verifier, config::Settings};
+use shared::{
+    auth::Verifier,
+    config::Settings,
+    storage::{BlobStore, UrlSigner},
+};
 use sqlx::PgPool;
 use std::{ops::Deref, sync::Arc, time::Duration};
 use tower_http::{
@@ -27,6 +31,9 @@ pub struct App {
     pub auth: Verifier,
     pub temporal: Temporal,
     pub limiter: RateLimiter,
+    pub blobs: Arc<dyn BlobStore>,
+    /// Verifies the gateway's own download links (`/files/...`).
+    pub signer: UrlSigner,
 }
 
 #[derive(Clone)]
@@ -72,12 +79,16 @@ impl AppState {
             settings.task_queue.clone(),
         );
         let limiter = RateLimiter::new(settings.rate_limit_per_minute);
+        let blobs = shared::storage::from_settings(&settings);
+        let signer = UrlSigner::new(settings.signing_key());
         Ok(AppState(Arc::new(App {
             settings,
             db,
             auth,
             temporal,
             limiter,
+            blobs,
+            signer,
         })))
     }
 
@@ -100,7 +111,7 @@ pub fn router(state: AppState) -> Router {
     let x_request_id = HeaderName::from_static("x-request-id");
     let cors = cors_layer(&state.settings.frontend_origins());
     let json_limit = state.settings.json_body_limit;
-    routes::routes()
+    routes::routes(state.settings.upload_limit)
         .fallback(envelope::not_found)
         .layer(DefaultBodyLimit::max(json_limit))
         .layer(CatchPanicLayer::custom(envelope::panic_response))

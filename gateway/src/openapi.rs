@@ -23,6 +23,10 @@ use utoipa::{
         routes::resumes::list,
         routes::resumes::list_versions,
         routes::resumes::delete,
+        routes::resumes::upload,
+        routes::resumes::add_version,
+        routes::resumes::file_url,
+        routes::callbacks::n8n_resume,
     ),
     components(schemas(
         ErrorBody,
@@ -37,11 +41,17 @@ use utoipa::{
         views::ResumeListItem,
         Page<views::ResumeListItem>,
         shared::contracts::Progress,
+        shared::storage::SignedUrl,
+        resumes::UploadRequest,
+        resumes::TextVersionRequest,
+        routes::callbacks::ResumeCallback,
+        routes::callbacks::CallbackAccepted,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "health"),
         (name = "resumes", description = "Upload or paste resumes; parsing runs as a Temporal workflow"),
+        (name = "callbacks", description = "n8n calls these with X-Workflow-Token"),
     )
 )]
 pub struct ApiDoc;

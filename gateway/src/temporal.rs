@@ -6,11 +6,12 @@ use crate::error::ApiError;
 use shared::contracts::{self, Progress};
 use std::time::Duration;
 use temporalio_client::{
-    Client, ClientOptions, ConnectionOptions, WorkflowIdConflictPolicy, WorkflowQueryOptions,
-    WorkflowStartOptions,
+    Client, ClientOptions, ConnectionOptions, WorkflowGetResultOptions, WorkflowIdConflictPolicy,
+    WorkflowQueryOptions, WorkflowSignalOptions, WorkflowStartOptions,
+    errors::WorkflowInteractionError,
 };
 use temporalio_common::{
-    HasWorkflowDefinition, QueryDefinition, WorkflowDefinition,
+    HasWorkflowDefinition, QueryDefinition, SignalDefinition, WorkflowDefinition,
     search_attributes::{SearchAttributeKey, SearchAttributes},
 };
 use tokio::sync::Mutex;
@@ -118,6 +119,59 @@ impl Temporal {
             Ok(Ok(p)) => Some(p),
             Ok(Err(e)) => {
                 tracing::debug!(error = %e, workflow_id, "progress query failed");
+                None
+            }
+            Err(_) => None,
+        }
+    }
+
+    /// Signal a running workflow. `Ok(false)` when it is not running (done,
+    /// or never started), so callers can answer 404/409 instead of 5xx.
+    pub async fn signal<W, S>(
+        &self,
+        signal: S,
+        workflow_id: &str,
+        input: S::Input,
+    ) -> Result<bool, ApiError>
+    where
+        W: HasWorkflowDefinition<Run = W> + Send + Sync + 'static,
+        S: SignalDefinition<Workflow = W> + Send + Sync + 'static,
+        S::Input: Send,
+    {
+        let client = self
+            .client()
+            .await
+            .map_err(|_| ApiError::Unavailable("temporal"))?;
+        let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
+        match tokio::time::timeout(
+            CALL_TIMEOUT,
+            handle.signal(signal, input, WorkflowSignalOptions::default()),
+        )
+        .await
+        {
+            Err(_) => Err(ApiError::Unavailable("temporal")),
+            Ok(Ok(())) => Ok(true),
+            Ok(Err(WorkflowInteractionError::NotFound(_))) => Ok(false),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, workflow_id, "signal failed");
+                Err(ApiError::Unavailable("temporal"))
+            }
+        }
+    }
+
+    /// Wait (bounded) for a workflow's result; `None` on timeout or failure.
+    pub async fn result<W>(&self, workflow_id: &str, wait: Duration) -> Option<W::Output>
+    where
+        W: HasWorkflowDefinition<Run = W> + Send + Sync + 'static,
+    {
+        let client = self.client().await.ok()?;
+        let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
+        match tokio::time::timeout(wait, handle.get_result(WorkflowGetResultOptions::default()))
+            .await
+        {
+            Ok(Ok(out)) => Some(out),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, workflow_id, "workflow did not succeed");
                 None
             }
             Err(_) => None,

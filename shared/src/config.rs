@@ -22,6 +22,9 @@ use url::Url;
 /// Variables read without the `SMARTRESUME_` prefix, each mapped to the key of
 /// the same name in lower case.
 pub const STANDARD_ENV: &[&str] = &[
+    "N8N_RESUME_WEBHOOK_URL",
+    "N8N_JOB_WEBHOOK_URL",
+    "N8N_CALLBACK_TIMEOUT_SECS",
     "DATABASE_URL",
     "TEMPORAL_ADDRESS",
     "TEMPORAL_NAMESPACE",
@@ -77,6 +80,24 @@ pub struct Settings {
 
     /// `pretty` or `json`.
     pub log_format: String,
+
+    /// Local blob storage root (originals, generated PDFs).
+    pub blob_dir: String,
+    /// Key for the gateway's signed download links; required once
+    /// `SMARTRESUME_PUBLIC_URL` is not a local address.
+    #[serde(serialize_with = "ser_opt_secret")]
+    pub signing_key: Option<SecretString>,
+    /// Lifetime of signed download links, seconds.
+    pub download_url_ttl_secs: u64,
+
+    /// n8n webhook that parses uploaded resumes; the local extractor is used when unset.
+    pub n8n_resume_webhook_url: Option<String>,
+    /// n8n webhook that scrapes job pages; the local fetcher is used when unset.
+    pub n8n_job_webhook_url: Option<String>,
+    /// How long a workflow waits for the n8n callback before falling back, seconds.
+    pub n8n_callback_timeout_secs: u64,
+    /// Timeout of the webhook request itself, seconds.
+    pub n8n_request_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -100,6 +121,13 @@ impl Default for Settings {
             upload_limit: 10 * 1024 * 1024,
             rate_limit_per_minute: 120,
             log_format: "pretty".into(),
+            blob_dir: "./data/blobs".into(),
+            signing_key: None,
+            download_url_ttl_secs: 900,
+            n8n_resume_webhook_url: None,
+            n8n_job_webhook_url: None,
+            n8n_callback_timeout_secs: 300,
+            n8n_request_timeout_secs: 15,
         }
     }
 }
@@ -248,6 +276,49 @@ impl Settings {
                 self.log_format
             ));
         }
+        for (var, value) in [
+            ("N8N_RESUME_WEBHOOK_URL", &self.n8n_resume_webhook_url),
+            ("N8N_JOB_WEBHOOK_URL", &self.n8n_job_webhook_url),
+        ] {
+            if let Some(u) = value {
+                match Url::parse(u) {
+                    Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                    _ => problems.push(format!("{var}: {u:?} is not an http(s) URL")),
+                }
+            }
+        }
+        if self.n8n_callback_timeout_secs == 0 {
+            problems.push("N8N_CALLBACK_TIMEOUT_SECS: must be at least 1".into());
+        }
+        if self.blob_dir.trim().is_empty() {
+            problems.push("SMARTRESUME_BLOB_DIR: must not be empty".into());
+        }
+        if self.download_url_ttl_secs == 0 || self.download_url_ttl_secs > 7 * 24 * 3600 {
+            problems.push("SMARTRESUME_DOWNLOAD_URL_TTL_SECS: must be between 1 and 604800".into());
+        }
+        match Url::parse(&self.public_url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                let local = matches!(
+                    u.host_str(),
+                    Some("localhost" | "127.0.0.1" | "[::1]" | "::1")
+                );
+                if !local && self.signing_key.is_none() && component != Component::Tool {
+                    problems.push(
+                        "SMARTRESUME_SIGNING_KEY: required when SMARTRESUME_PUBLIC_URL is not a local address (it signs download links)"
+                            .into(),
+                    );
+                }
+            }
+            _ => problems.push(format!(
+                "SMARTRESUME_PUBLIC_URL: {:?} is not an http(s) URL",
+                self.public_url
+            )),
+        }
+        if let Some(k) = &self.signing_key
+            && k.expose_secret().len() < 16
+        {
+            problems.push("SMARTRESUME_SIGNING_KEY: too short (at least 16 characters)".into());
+        }
         if component == Component::Gateway {
             if self.supabase_jwt_secret.is_none() && self.supabase_jwks_url.is_none() {
                 problems.push(
@@ -276,13 +347,6 @@ impl Settings {
                     "SMARTRESUME_BIND: {:?} is not a socket address like 0.0.0.0:8080",
                     self.bind
                 ));
-            }
-            match Url::parse(&self.public_url) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-                _ => problems.push(format!(
-                    "SMARTRESUME_PUBLIC_URL: {:?} is not an http(s) URL",
-                    self.public_url
-                )),
             }
             for origin in self.frontend_origins() {
                 if origin != "*" && http_origin(&origin).is_none() {
@@ -339,9 +403,32 @@ impl Settings {
         self.database_url.expose_secret()
     }
 
+    /// The key that signs download links (a fixed development key when unset,
+    /// which validation only allows for a local public URL).
+    pub fn signing_key(&self) -> SecretString {
+        self.signing_key
+            .clone()
+            .unwrap_or_else(|| SecretString::from("smartresume-local-development-signing-key"))
+    }
+
+    pub fn public_url(&self) -> Url {
+        Url::parse(&self.public_url).unwrap_or_else(|_| {
+            Url::parse("http://localhost:8080").unwrap_or_else(|_| unreachable_url())
+        })
+    }
+
+    pub fn download_url_ttl(&self) -> Duration {
+        Duration::from_secs(self.download_url_ttl_secs)
+    }
+
     pub fn jwks_cache_ttl(&self) -> Duration {
         Duration::from_secs(600)
     }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_url() -> Url {
+    panic!("a literal URL parses")
 }
 
 fn http_origin(s: &str) -> Option<Url> {

@@ -6,17 +6,20 @@
 //!
 //! Workflows carry ids, never documents: every payload here stays tiny.
 
-use crate::domain::{Lang, ParseStatus, ResumeSource};
+use crate::domain::{EmbeddingStatus, Lang, ParseStatus, ResumeSource};
 use serde::{Deserialize, Serialize};
 use temporalio_common::{
-    HasWorkflowDefinition, QueryDefinition, WorkflowDefinition,
+    HasWorkflowDefinition, QueryDefinition, SignalDefinition, WorkflowDefinition,
     search_attributes::SearchAttributeKey,
 };
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 pub const PARSE_RESUME: &str = "ParseResume";
+pub const PURGE_RESUME: &str = "PurgeResume";
 pub const PROGRESS_QUERY: &str = "progress";
+/// Signal carrying an n8n callback (by inbox id) to the waiting workflow.
+pub const N8N_CALLBACK_SIGNAL: &str = "n8n_callback";
 
 pub const SA_USER_ID: SearchAttributeKey<String> = SearchAttributeKey::keyword("UserId");
 pub const SA_RESUME_ID: SearchAttributeKey<String> = SearchAttributeKey::keyword("ResumeId");
@@ -37,6 +40,10 @@ pub fn parse_resume_workflow_id(version_id: Uuid) -> String {
     format!("parse-resume-{version_id}")
 }
 
+pub fn purge_resume_workflow_id(resume_id: Uuid) -> String {
+    format!("purge-resume-{resume_id}")
+}
+
 /// Input of ParseResume: which version to parse, for whom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ParseResumeInput {
@@ -53,6 +60,29 @@ pub struct ParseResumeOutput {
     pub status: ParseStatus,
     pub detected_lang: Option<Lang>,
     pub error: Option<String>,
+    pub embedding_status: EmbeddingStatus,
+    pub chunks: u32,
+    /// `n8n` or `local`: who extracted the text.
+    pub parsed_by: String,
+}
+
+/// An n8n callback parked in `workflow_inbox`, by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct N8nCallback {
+    pub inbox_id: Uuid,
+}
+
+/// Input of PurgeResume: everything stored for a deleted resume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PurgeResumeInput {
+    pub user_id: Uuid,
+    pub resume_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PurgeResumeOutput {
+    pub files_deleted: u64,
+    pub chunks_deleted: u64,
 }
 
 /// Where a running workflow is, for `GET` responses and the Web UI.
@@ -96,6 +126,20 @@ macro_rules! remote_query {
     };
 }
 
+macro_rules! remote_signal {
+    ($marker:ident, $workflow:ty, $name:expr, $input:ty) => {
+        #[derive(Debug, Clone, Copy, Default)]
+        pub struct $marker;
+        impl SignalDefinition for $marker {
+            type Workflow = $workflow;
+            type Input = $input;
+            fn name(&self) -> &str {
+                $name
+            }
+        }
+    };
+}
+
 remote_workflow!(
     /// Parse one resume version: extract, normalise, detect language, structure.
     ParseResumeWorkflow,
@@ -109,4 +153,17 @@ remote_query!(
     PROGRESS_QUERY,
     (),
     Progress
+);
+remote_signal!(
+    ParseResumeN8nCallback,
+    ParseResumeWorkflow,
+    N8N_CALLBACK_SIGNAL,
+    N8nCallback
+);
+remote_workflow!(
+    /// Remove a deleted resume's files, chunks and vectors (durably, with retries).
+    PurgeResumeWorkflow,
+    PURGE_RESUME,
+    PurgeResumeInput,
+    PurgeResumeOutput
 );

@@ -10,6 +10,8 @@ pub mod config;
 pub mod contracts;
 pub mod db;
 pub mod domain;
+pub mod filetype;
+pub mod storage;
 pub mod telemetry;
 
 pub use domain::Lang;

@@ -4,9 +4,20 @@
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 pub fn init(log_format: &str) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        EnvFilter::new("info,sqlx=warn,temporalio_sdk_core=warn,tower_http=info")
-    });
+    init_with(
+        log_format,
+        "info,sqlx=warn,temporalio_sdk_core=warn,tower_http=info",
+    );
+}
+
+/// Like [`init`], with the filter to use when `RUST_LOG` is unset.
+pub fn init_with(log_format: &str, default_filter: &str) {
+    // An empty RUST_LOG counts as unset.
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| EnvFilter::try_new(v).ok())
+        .unwrap_or_else(|| EnvFilter::new(default_filter));
     let registry = tracing_subscriber::registry().with(filter);
     // A second init (tests) is harmless: keep the first subscriber.
     let _ = if log_format == "json" {

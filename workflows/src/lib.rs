@@ -3,7 +3,9 @@
 //! from SDK timers, concurrency from the SDK's `select!`.
 
 pub mod parse_resume;
+pub mod purge_resume;
 pub mod support;
 pub mod worker;
 
 pub use parse_resume::ParseResume;
+pub use purge_resume::PurgeResume;

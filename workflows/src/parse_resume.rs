@@ -1,25 +1,40 @@
-//! ParseResume (`parse-resume-{version_id}`): extract → structure, with the
-//! version row marked `failed` and a readable reason whenever a step gives up.
+//! ParseResume (`parse-resume-{version_id}`):
+//!
+//! 1. uploads may be handed to n8n (when configured); the run then waits for
+//!    the `n8n_callback` signal up to the configured timeout and falls back to
+//!    local extraction when it does not come;
+//! 2. extract and normalise the text, detect the language;
+//! 3. structure it (`parsed_json`, `content_md`), mark the version parsed;
+//! 4. chunk and embed it (`embedding_status`).
+//!
+//! Whenever a step gives up, the version is marked `failed` with a readable
+//! reason first; a failed embedding leaves the parsed resume usable.
 
 use crate::support::{activity_options, failure_reason};
-use activities::resume::{FailVersion, ResumeActivities, VersionRef};
+use activities::resume::{
+    ApplyN8n, FailVersion, N8nDispatch, N8nOutcome, ResumeActivities, VersionRef,
+};
 use shared::{
-    contracts::{ParseResumeInput, ParseResumeOutput, Progress},
-    domain::ParseStatus,
+    Lang,
+    contracts::{N8nCallback, ParseResumeInput, ParseResumeOutput, Progress},
+    domain::{EmbeddingStatus, ParseStatus, ResumeSource},
 };
 use std::time::Duration;
 use temporalio_common::error::ApplicationFailure;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{
-    ActivityExecutionError, WorkflowContext, WorkflowContextView, WorkflowResult,
+    ActivityExecutionError, SyncWorkflowContext, WorkflowContext, WorkflowContextView,
+    WorkflowResult,
 };
 
-const STEPS: [&str; 2] = ["extract_text", "structure"];
+const STEPS: [&str; 4] = ["dispatch", "extract_text", "structure", "embed"];
 
 #[workflow]
 #[derive(Default)]
 pub struct ParseResume {
     progress: Progress,
+    /// The first n8n callback received (later ones are ignored).
+    n8n: Option<N8nCallback>,
 }
 
 #[workflow_methods]
@@ -33,55 +48,175 @@ impl ParseResume {
             user_id: input.user_id,
             version_id: input.version_id,
         };
+        let mut detected: Option<Lang> = None;
+        let mut structured = false;
+        let mut parsed_by = "local";
 
-        set_step(ctx, 0);
-        let extracted = match ctx
+        if input.source == ResumeSource::Upload {
+            set_step(ctx, 0);
+            let dispatch = ctx
+                .execute_activity(
+                    ResumeActivities::dispatch_to_n8n,
+                    version.clone(),
+                    activity_options(
+                        "hand the file to n8n (if configured)",
+                        Duration::from_secs(30),
+                        Duration::from_secs(120),
+                    ),
+                )
+                .await;
+            match dispatch {
+                Ok(N8nDispatch::Sent { timeout_secs }) => {
+                    ctx.set_current_details(format!(
+                        "waiting up to {timeout_secs} s for n8n to parse the file"
+                    ));
+                    let answered = temporalio_sdk::workflows::select! {
+                        _ = ctx.wait_condition(|s| s.n8n.is_some()) => true,
+                        _ = ctx.timer(Duration::from_secs(timeout_secs)) => false,
+                    };
+                    let callback = ctx.state(|s| s.n8n.clone());
+                    match (answered, callback) {
+                        (true, Some(cb)) => {
+                            let outcome = ctx
+                                .execute_activity(
+                                    ResumeActivities::apply_n8n_result,
+                                    ApplyN8n {
+                                        user_id: input.user_id,
+                                        version_id: input.version_id,
+                                        inbox_id: cb.inbox_id,
+                                    },
+                                    activity_options(
+                                        "apply the n8n result",
+                                        Duration::from_secs(60),
+                                        Duration::from_secs(300),
+                                    ),
+                                )
+                                .await;
+                            match outcome {
+                                Ok(N8nOutcome::Parsed {
+                                    detected_lang,
+                                    n8n_structure,
+                                }) => {
+                                    detected = Some(detected_lang);
+                                    structured = true;
+                                    parsed_by = if n8n_structure {
+                                        "n8n"
+                                    } else {
+                                        "n8n text, local structure"
+                                    };
+                                }
+                                Ok(N8nOutcome::Failed { reason }) => {
+                                    return fail_with(ctx, &input, reason).await;
+                                }
+                                Err(err) => return fail(ctx, &input, &err).await,
+                            }
+                        }
+                        _ => ctx.set_current_details(format!(
+                            "n8n did not call back within {timeout_secs} s; parsing locally"
+                        )),
+                    }
+                }
+                Ok(N8nDispatch::NotConfigured) => {}
+                // n8n unreachable after retries: parse locally rather than fail.
+                Err(err) => ctx.set_current_details(format!(
+                    "n8n could not take the file ({}); parsing locally",
+                    failure_reason(&err)
+                )),
+            }
+        }
+
+        if detected.is_none() {
+            set_step(ctx, 1);
+            let extracted = match ctx
+                .execute_activity(
+                    ResumeActivities::extract_text,
+                    version.clone(),
+                    activity_options(
+                        "load, extract and normalise the text",
+                        Duration::from_secs(120),
+                        Duration::from_secs(300),
+                    ),
+                )
+                .await
+            {
+                Ok(e) => e,
+                Err(err) => return fail(ctx, &input, &err).await,
+            };
+            ctx.set_current_details(format!(
+                "extracted {} characters, language {}",
+                extracted.chars, extracted.detected_lang
+            ));
+            detected = Some(extracted.detected_lang);
+        }
+
+        if !structured {
+            set_step(ctx, 2);
+            if let Err(err) = ctx
+                .execute_activity(
+                    ResumeActivities::structure,
+                    version.clone(),
+                    activity_options(
+                        "structure into sections and markdown",
+                        Duration::from_secs(60),
+                        Duration::from_secs(300),
+                    ),
+                )
+                .await
+            {
+                return fail(ctx, &input, &err).await;
+            }
+        }
+
+        set_step(ctx, 3);
+        let (embedding_status, chunks) = match ctx
             .execute_activity(
-                ResumeActivities::extract_text,
+                ResumeActivities::embed_version,
                 version.clone(),
                 activity_options(
-                    "load, extract and normalise the text",
+                    "chunk and embed into the vector store",
                     Duration::from_secs(120),
-                    Duration::from_secs(300),
+                    Duration::from_secs(600),
                 ),
             )
             .await
         {
-            Ok(e) => e,
-            Err(err) => return fail(ctx, &input, &err).await,
-        };
-        ctx.set_current_details(format!(
-            "extracted {} characters, language {}",
-            extracted.chars, extracted.detected_lang
-        ));
-
-        set_step(ctx, 1);
-        let structured = match ctx
-            .execute_activity(
-                ResumeActivities::structure,
-                version,
-                activity_options(
-                    "structure into sections and markdown",
-                    Duration::from_secs(60),
-                    Duration::from_secs(300),
-                ),
-            )
-            .await
-        {
-            Ok(s) => s,
-            Err(err) => return fail(ctx, &input, &err).await,
+            Ok(indexed) => (EmbeddingStatus::Indexed, indexed.chunks),
+            Err(err) => {
+                ctx.set_current_details(format!("embedding failed: {}", failure_reason(&err)));
+                ctx.execute_activity(
+                    ResumeActivities::mark_embedding_failed,
+                    version,
+                    activity_options(
+                        "mark embedding failed",
+                        Duration::from_secs(30),
+                        Duration::from_secs(600),
+                    ),
+                )
+                .await?;
+                (EmbeddingStatus::Failed, 0)
+            }
         };
 
         set_step(ctx, STEPS.len());
         ctx.set_current_details(format!(
-            "parsed: {} sections, {} jobs, {} skills",
-            structured.sections, structured.experience_entries, structured.skills
+            "parsed ({parsed_by}); {chunks} chunks, embedding {embedding_status}"
         ));
         Ok(ParseResumeOutput {
             status: ParseStatus::Parsed,
-            detected_lang: Some(extracted.detected_lang),
+            detected_lang: detected,
             error: None,
+            embedding_status,
+            chunks,
+            parsed_by: parsed_by.to_string(),
         })
+    }
+
+    /// n8n called back (`POST /callbacks/n8n/resume`); the first callback wins.
+    #[signal(name = "n8n_callback")]
+    pub fn n8n_callback(&mut self, _ctx: &mut SyncWorkflowContext<Self>, input: N8nCallback) {
+        if self.n8n.is_none() {
+            self.n8n = Some(input);
+        }
     }
 
     /// Where the run is: `{ step, completed_steps, total_steps }`.
@@ -107,14 +242,21 @@ fn set_step(ctx: &WorkflowContext<ParseResume>, done: usize) {
     ));
 }
 
-/// Mark the version failed with a readable reason, then fail the run with the
-/// same reason so the Web UI shows it too.
 async fn fail(
     ctx: &mut WorkflowContext<ParseResume>,
     input: &ParseResumeInput,
     err: &ActivityExecutionError,
 ) -> WorkflowResult<ParseResumeOutput> {
-    let reason = failure_reason(err);
+    fail_with(ctx, input, failure_reason(err)).await
+}
+
+/// Mark the version failed with a readable reason, then fail the run with the
+/// same reason so the Web UI shows it too.
+async fn fail_with(
+    ctx: &mut WorkflowContext<ParseResume>,
+    input: &ParseResumeInput,
+    reason: String,
+) -> WorkflowResult<ParseResumeOutput> {
     ctx.execute_activity(
         ResumeActivities::mark_failed,
         FailVersion {

@@ -1,33 +1,26 @@
 //! Worker assembly: which workflows and activities run on the task queue.
 //! Used by `bin/worker.rs` and by the end-to-end test harness.
 
-use activities::ResumeActivities;
+use activities::{Providers, PurgeActivities, ResumeActivities};
 use anyhow::Context;
 use shared::config::Settings;
-use sqlx::PgPool;
+use std::sync::Arc;
 use temporalio_client::{Client, ClientOptions, ConnectionOptions};
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 
 /// What the activities need from the outside world.
-#[derive(Clone)]
-pub struct Deps {
-    pub db: PgPool,
-}
+pub type Deps = Arc<Providers>;
 
-impl Deps {
-    pub fn from_settings(settings: &Settings) -> anyhow::Result<Deps> {
-        shared::telemetry::install_crypto_provider();
-        let db = shared::db::connect(settings.database_url(), settings.database_max_connections)?;
-        Ok(Deps { db })
-    }
+pub fn deps(settings: &Settings) -> anyhow::Result<Deps> {
+    Ok(Arc::new(Providers::from_settings(settings)?))
 }
 
 pub fn options(task_queue: &str, deps: &Deps) -> anyhow::Result<WorkerOptions> {
     Ok(WorkerOptions::new(task_queue)
         .register_workflow::<crate::ParseResume>()?
-        .register_activities(ResumeActivities {
-            db: deps.db.clone(),
-        })
+        .register_workflow::<crate::PurgeResume>()?
+        .register_activities(ResumeActivities { p: deps.clone() })
+        .register_activities(PurgeActivities { p: deps.clone() })
         .build())
 }
 

@@ -22,25 +22,35 @@ fn replayer() -> WorkflowReplayer {
     let opts = WorkflowReplayerOptions::new()
         .register_workflow::<workflows::ParseResume>()
         .expect("register")
+        .register_workflow::<workflows::PurgeResume>()
+        .expect("register")
         .build();
     WorkflowReplayer::new(opts).expect("replayer")
 }
 
 #[tokio::test]
-async fn recorded_parse_resume_histories_replay() {
+async fn recorded_histories_replay() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("histories");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .expect("histories/ exists")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("parse_resume") && n.ends_with(".json"))
+        .filter(|n| n.ends_with(".json"))
         .collect();
     names.sort();
-    assert!(
-        !names.is_empty(),
-        "no recorded ParseResume history in {}",
-        dir.display()
-    );
+    for expected in [
+        "parse_resume_text.json",
+        "parse_resume_upload.json",
+        "parse_resume_n8n.json",
+        "parse_resume_failed.json",
+        "purge_resume.json",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "missing recorded history {expected} in {}",
+            dir.display()
+        );
+    }
     let replayer = replayer();
     for name in names {
         replayer

@@ -5,6 +5,8 @@
 mod auth;
 mod basics;
 mod health;
+mod n8n;
 mod replay;
 mod resumes;
 mod rls;
+mod uploads;

@@ -1,14 +1,19 @@
 //! The route table: every path of API.md in one place.
 
+pub mod callbacks;
 pub mod docs;
+pub mod files;
 pub mod health;
 pub mod resumes;
+pub mod upload;
 pub mod views;
 
 use crate::app::AppState;
 use axum::{Router, routing::get};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes(upload_limit: usize) -> Router<AppState> {
+    // Upload routes accept the file limit plus the multipart overhead.
+    let upload_limit = axum::extract::DefaultBodyLimit::max(upload::route_body_limit(upload_limit));
     Router::new()
         .route("/health", get(health::health))
         .route("/openapi.json", get(docs::openapi_json))
@@ -22,5 +27,20 @@ pub fn routes() -> Router<AppState> {
             "/resumes/{id}",
             get(resumes::get_one).delete(resumes::delete),
         )
-        .route("/resumes/{id}/versions", get(resumes::list_versions))
+        .route(
+            "/resumes/{id}/versions",
+            get(resumes::list_versions)
+                .post(resumes::add_version)
+                .layer(upload_limit),
+        )
+        .route(
+            "/resumes/upload",
+            axum::routing::post(resumes::upload).layer(upload_limit),
+        )
+        .route("/resumes/{id}/file", get(resumes::file_url))
+        .route("/files/{*path}", get(files::download))
+        .route(
+            "/callbacks/n8n/resume",
+            axum::routing::post(callbacks::n8n_resume),
+        )
 }

@@ -1,5 +1,6 @@
 //! Resumes: create from text, read, list, versions, delete.
 
+use super::upload;
 use crate::{
     app::AppState,
     envelope::{self, Envelope, Page},
@@ -11,9 +12,14 @@ use crate::{
 use axum::{extract::State, response::Response};
 use serde::{Deserialize, Serialize};
 use shared::{
-    contracts::{self, ParseResumeInput, ParseResumeProgress, ParseResumeWorkflow},
+    contracts::{
+        self, ParseResumeInput, ParseResumeProgress, ParseResumeWorkflow, PurgeResumeInput,
+        PurgeResumeWorkflow,
+    },
     db::{self, pagination, resumes},
     domain::{Lang, ParseStatus, ResumeSource},
+    filetype::DocKind,
+    storage,
 };
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -173,12 +179,24 @@ pub async fn create_from_text(
     Ok(envelope::accepted(created))
 }
 
-/// An uploaded original, already stored.
-pub struct StoredFile {
-    pub path: String,
-    pub name: String,
-    pub kind: String,
-    pub size: i64,
+/// An upload to store with the new version.
+pub struct FileToStore {
+    pub name: Option<String>,
+    pub kind: DocKind,
+    pub bytes: bytes::Bytes,
+}
+
+/// A new resume, or a new version of an existing one.
+pub enum Target {
+    New { title: String },
+    Existing(Uuid),
+}
+
+pub struct NewVersionInput {
+    pub source: ResumeSource,
+    pub resume_lang: Option<Lang>,
+    pub raw_text: Option<String>,
+    pub file: Option<FileToStore>,
 }
 
 pub struct NewResume {
@@ -186,56 +204,125 @@ pub struct NewResume {
     pub source: ResumeSource,
     pub resume_lang: Option<Lang>,
     pub raw_text: Option<String>,
-    pub file: Option<StoredFile>,
+    pub file: Option<FileToStore>,
 }
 
-/// Rows first, then the workflow, then commit: if Temporal cannot take the
-/// workflow the rows are rolled back and the client gets a 503 — nothing is
-/// left half-created. If the commit fails after the start, the workflow finds
-/// no version and ends at once.
 pub async fn create_resume_with_version(
     state: &AppState,
     user: &AuthUser,
     new: NewResume,
 ) -> ApiResult<ResumeCreated> {
-    let resume_id = Uuid::new_v4();
-    let version_id = Uuid::new_v4();
-    let workflow_id = contracts::parse_resume_workflow_id(version_id);
-    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
-    let resume = resumes::insert_resume(
-        &mut tx,
-        resume_id,
-        user.user_id,
-        &new.title,
-        new.source,
-        new.file.as_ref().map(|f| f.path.as_str()),
-    )
-    .await
-    .map_err(account_missing)?;
-    let version = resumes::insert_version(
-        &mut tx,
-        &resumes::NewVersion {
-            id: version_id,
-            resume_id,
-            user_id: user.user_id,
+    create_version(
+        state,
+        user,
+        Target::New { title: new.title },
+        NewVersionInput {
             source: new.source,
             resume_lang: new.resume_lang,
             raw_text: new.raw_text,
-            file_path: new.file.as_ref().map(|f| f.path.clone()),
-            file_name: new.file.as_ref().map(|f| f.name.clone()),
-            file_kind: new.file.as_ref().map(|f| f.kind.clone()),
-            file_size: new.file.as_ref().map(|f| f.size),
-            workflow_id: workflow_id.clone(),
+            file: new.file,
         },
     )
-    .await?;
-    start_parse(state, user.user_id, &resume, &version, &new.title).await?;
-    tx.commit().await?;
-    Ok(ResumeCreated {
-        resume: ResumeView::new(&resume, Some(&version), None),
-        version: VersionView::from(&version),
-        workflow_id,
-    })
+    .await
+}
+
+/// The original goes to blob storage at its deterministic path, then the rows,
+/// then the workflow, then the commit. If Temporal cannot take the workflow the
+/// rows are rolled back, the stored file is removed and the client gets a 503 —
+/// nothing is left half-created. (If the commit fails after the start, the
+/// workflow finds no version and ends at once.)
+pub async fn create_version(
+    state: &AppState,
+    user: &AuthUser,
+    target: Target,
+    input: NewVersionInput,
+) -> ApiResult<ResumeCreated> {
+    let resume_id = match &target {
+        Target::New { .. } => Uuid::new_v4(),
+        Target::Existing(id) => *id,
+    };
+    let version_id = Uuid::new_v4();
+    let workflow_id = contracts::parse_resume_workflow_id(version_id);
+
+    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    // Ownership first: nothing is stored for a resume the caller cannot see.
+    let existing = match &target {
+        Target::Existing(id) => Some(
+            resumes::get_resume(&mut tx, user.user_id, *id)
+                .await?
+                .ok_or(ApiError::NotFound("resume"))?,
+        ),
+        Target::New { .. } => None,
+    };
+
+    let stored = match &input.file {
+        Some(f) => {
+            let path =
+                storage::resume_original_path(user.user_id, resume_id, version_id, f.kind.as_str());
+            state
+                .blobs
+                .put(&path, f.bytes.clone(), f.kind.mime_type())
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "storing upload failed");
+                    ApiError::Unavailable("file storage")
+                })?;
+            Some(path)
+        }
+        None => None,
+    };
+
+    let result = async {
+        let resume = match (&target, existing) {
+            (_, Some(r)) => r,
+            (Target::New { title }, None) => resumes::insert_resume(
+                &mut tx,
+                resume_id,
+                user.user_id,
+                title,
+                input.source,
+                stored.as_deref(),
+            )
+            .await
+            .map_err(account_missing)?,
+            (Target::Existing(_), None) => return Err(ApiError::NotFound("resume")),
+        };
+        let version = resumes::insert_version(
+            &mut tx,
+            &resumes::NewVersion {
+                id: version_id,
+                resume_id,
+                user_id: user.user_id,
+                source: input.source,
+                resume_lang: input.resume_lang,
+                raw_text: input.raw_text.clone(),
+                file_path: stored.clone(),
+                file_name: input.file.as_ref().and_then(|f| f.name.clone()),
+                file_kind: input.file.as_ref().map(|f| f.kind.as_str().to_string()),
+                file_size: input.file.as_ref().map(|f| f.bytes.len() as i64),
+                workflow_id: workflow_id.clone(),
+            },
+        )
+        .await?;
+        start_parse(state, user.user_id, &resume, &version, &resume.title).await?;
+        tx.commit().await?;
+        Ok((resume, version))
+    }
+    .await;
+
+    match result {
+        Ok((resume, version)) => Ok(ResumeCreated {
+            resume: ResumeView::new(&resume, Some(&version), None),
+            version: VersionView::from(&version),
+            workflow_id,
+        }),
+        Err(e) => {
+            if let Some(path) = stored {
+                let _ = state.blobs.delete(&path).await;
+            }
+            Err(e)
+        }
+    }
 }
 
 pub async fn start_parse(
@@ -395,13 +482,14 @@ pub struct Deleted {
     pub deleted: bool,
 }
 
-/// Delete a resume with all its versions.
+/// Delete a resume with all its versions, stored files and vectors.
 #[utoipa::path(
     delete, path = "/resumes/{id}", tag = "resumes",
     params(("id" = Uuid, Path, description = "Resume id")),
     responses(
         (status = 200, body = Envelope<Deleted>),
         (status = 404, body = crate::error::ErrorBody),
+        (status = 503, description = "Temporal unreachable; nothing was deleted", body = crate::error::ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -410,11 +498,236 @@ pub async fn delete(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
+    // Rows go in the transaction; files, chunks and vectors go in PurgeResume,
+    // which Temporal retries until done. It starts before the commit so a
+    // Temporal outage deletes nothing; it only purges once the rows are gone.
     let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
     let deleted = resumes::delete_resume(&mut tx, user.user_id, id).await?;
-    tx.commit().await?;
     if !deleted {
         return Err(ApiError::NotFound("resume"));
     }
+    let workflow_id = contracts::purge_resume_workflow_id(id);
+    state
+        .temporal
+        .start(StartRequest {
+            workflow: PurgeResumeWorkflow,
+            workflow_id: workflow_id.clone(),
+            input: PurgeResumeInput {
+                user_id: user.user_id,
+                resume_id: id,
+            },
+            summary: format!("Purge files and vectors of deleted resume {id}"),
+            search_attributes: temporal::attributes(
+                user.user_id,
+                &[(&contracts::SA_RESUME_ID, id.to_string())],
+            ),
+        })
+        .await?;
+    tx.commit().await?;
+    // Usually done in well under a second; answer anyway after a short wait.
+    let _ = state
+        .temporal
+        .result::<PurgeResumeWorkflow>(&workflow_id, std::time::Duration::from_secs(15))
+        .await;
     Ok(envelope::ok(Deleted { deleted: true }))
+}
+
+/// Upload a resume file (PDF, DOCX, TXT or MD, 10 MiB max) and start parsing it.
+#[utoipa::path(
+    post, path = "/resumes/upload", tag = "resumes",
+    request_body(content = UploadRequest, content_type = "multipart/form-data"),
+    responses(
+        (status = 202, description = "Stored; parsing runs in the background", body = Envelope<ResumeCreated>),
+        (status = 400, description = "Not a multipart body", body = crate::error::ErrorBody),
+        (status = 413, description = "Larger than 10 MiB", body = crate::error::ErrorBody),
+        (status = 415, description = "Not a PDF, DOCX, TXT or MD file (decided from the bytes)", body = crate::error::ErrorBody),
+        (status = 422, description = "Empty file, bad language code", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn upload(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: axum::http::HeaderMap,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<Response> {
+    let limit = state.settings.upload_limit;
+    upload::check_declared_length(&headers, limit)?;
+    let form = upload::read_form(mp.map_err(upload::multipart_rejection)?, limit).await?;
+    let mut problems = Problems::default();
+    let lang = check_lang(&mut problems, "resume_lang", form.resume_lang.as_deref());
+    let title = check_title(&mut problems, form.title.as_deref(), false);
+    if form.file.is_none() {
+        problems.add("file", "is required");
+    }
+    problems.into_result()?;
+    let Some(file) = form.file else {
+        return Err(ApiError::validation("file", "is required"));
+    };
+    let kind = upload::classify(&file)?;
+    state
+        .limiter
+        .check(user.user_id)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let title = title.unwrap_or_else(|| upload::title_from_file_name(file.name.as_deref()));
+    let created = create_resume_with_version(
+        &state,
+        &user,
+        NewResume {
+            title,
+            source: ResumeSource::Upload,
+            resume_lang: lang,
+            raw_text: None,
+            file: Some(FileToStore {
+                name: file.name,
+                kind,
+                bytes: file.bytes,
+            }),
+        },
+    )
+    .await?;
+    Ok(envelope::accepted(created))
+}
+
+/// The multipart form of `POST /resumes/upload` (and of file versions).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadRequest {
+    /// The resume file: PDF, DOCX, TXT or MD, at most 10 MiB.
+    #[schema(value_type = String, format = Binary)]
+    pub file: Vec<u8>,
+    /// Defaults to the file name without its extension.
+    pub title: Option<String>,
+    /// `en` or `ar`; detected when omitted.
+    pub resume_lang: Option<String>,
+}
+
+/// `POST /resumes/{id}/versions` with a JSON body.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TextVersionRequest {
+    /// The new text, 1..200,000 characters.
+    pub raw_text: Option<String>,
+    /// `en` or `ar`; detected when omitted.
+    pub resume_lang: Option<String>,
+}
+
+/// Add a version from text (JSON) or a file (multipart); it becomes the
+/// active version once parsed.
+#[utoipa::path(
+    post, path = "/resumes/{id}/versions", tag = "resumes",
+    params(("id" = Uuid, Path, description = "Resume id")),
+    request_body(content(
+        (TextVersionRequest = "application/json"),
+        (UploadRequest = "multipart/form-data"),
+    )),
+    responses(
+        (status = 202, body = Envelope<ResumeCreated>),
+        (status = 400, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 413, body = crate::error::ErrorBody),
+        (status = 415, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn add_version(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    request: axum::extract::Request,
+) -> ApiResult<Response> {
+    use axum::extract::FromRequest;
+    let content_type = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let input = if content_type.starts_with("multipart/form-data") {
+        let limit = state.settings.upload_limit;
+        upload::check_declared_length(request.headers(), limit)?;
+        let mp = axum::extract::Multipart::from_request(request, &state)
+            .await
+            .map_err(upload::multipart_rejection)?;
+        let form = upload::read_form(mp, limit).await?;
+        let mut problems = Problems::default();
+        let lang = check_lang(&mut problems, "resume_lang", form.resume_lang.as_deref());
+        if form.file.is_none() {
+            problems.add("file", "is required");
+        }
+        problems.into_result()?;
+        let Some(file) = form.file else {
+            return Err(ApiError::validation("file", "is required"));
+        };
+        let kind = upload::classify(&file)?;
+        NewVersionInput {
+            source: ResumeSource::Upload,
+            resume_lang: lang,
+            raw_text: None,
+            file: Some(FileToStore {
+                name: file.name,
+                kind,
+                bytes: file.bytes,
+            }),
+        }
+    } else {
+        let ApiJson(req) = ApiJson::<TextVersionRequest>::from_request(request, &state).await?;
+        let mut problems = Problems::default();
+        let raw_text = check_raw_text(&mut problems, req.raw_text.as_deref());
+        let lang = check_lang(&mut problems, "resume_lang", req.resume_lang.as_deref());
+        problems.into_result()?;
+        NewVersionInput {
+            source: ResumeSource::Text,
+            resume_lang: lang,
+            raw_text,
+            file: None,
+        }
+    };
+    state
+        .limiter
+        .check(user.user_id)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let created = create_version(&state, &user, Target::Existing(id), input).await?;
+    Ok(envelope::accepted(created))
+}
+
+/// A short-lived link to the original file of the resume's shown version.
+#[utoipa::path(
+    get, path = "/resumes/{id}/file", tag = "resumes",
+    params(("id" = Uuid, Path, description = "Resume id")),
+    responses(
+        (status = 200, body = Envelope<shared::storage::SignedUrl>),
+        (status = 404, description = "No such resume, or it was pasted as text", body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn file_url(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    let resume = resumes::get_resume(&mut tx, user.user_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("resume"))?;
+    let shown = resumes::current_version(&mut tx, user.user_id, &resume).await?;
+    tx.commit().await?;
+    let version = shown.ok_or(ApiError::NotFound("resume file"))?;
+    let path = version
+        .file_path
+        .as_deref()
+        .ok_or(ApiError::NotFound("resume file"))?;
+    let link = state
+        .blobs
+        .download_url(
+            path,
+            state.settings.download_url_ttl(),
+            version.file_name.as_deref(),
+        )
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "signing a download link failed");
+            ApiError::Unavailable("file storage")
+        })?;
+    Ok(envelope::ok(link))
 }

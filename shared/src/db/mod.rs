@@ -11,6 +11,8 @@
 //! Query functions take `&mut PgConnection`, so they run on a pooled
 //! connection or inside a transaction alike.
 
+pub mod chunks;
+pub mod inbox;
 pub mod pagination;
 pub mod resumes;
 

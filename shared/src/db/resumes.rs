@@ -346,3 +346,32 @@ pub async fn mark_parse_failed(
     .await?;
     Ok(done.rows_affected() > 0)
 }
+
+pub async fn set_embedding_status(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    version_id: Uuid,
+    status: EmbeddingStatus,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update resume_versions set embedding_status = $3 where id = $1 and user_id = $2",
+    )
+    .bind(version_id)
+    .bind(user_id)
+    .bind(status)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A version by id alone, with its owner: for service-side lookups (n8n
+/// callbacks carry only the version id).
+pub async fn find_version_any_user(
+    conn: &mut PgConnection,
+    version_id: Uuid,
+) -> Result<Option<VersionRow>, sqlx::Error> {
+    sqlx::query_as("select * from resume_versions where id = $1")
+        .bind(version_id)
+        .fetch_optional(conn)
+        .await
+}

@@ -19,7 +19,7 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("tokio runtime")?;
     rt.block_on(async move {
-        let deps = workflows::worker::Deps::from_settings(&settings)?;
+        let deps = workflows::worker::deps(&settings)?;
         if settings.run_migrations {
             shared::db::MIGRATOR
                 .run(&deps.db)

@@ -1,0 +1,67 @@
+//! Everything the activities talk to, chosen from the settings: the embedded
+//! defaults with no keys, cloud services when configured.
+
+use crate::{
+    embed::{Embedder, LocalEmbedder},
+    indexing::Indexer,
+    n8n::N8nClient,
+    vectors::{PgVectorStore, VectorStore},
+};
+use anyhow::Context;
+use shared::{config::Settings, storage::BlobStore};
+use sqlx::PgPool;
+use std::{sync::Arc, time::Duration};
+use url::Url;
+
+#[derive(Clone)]
+pub struct Providers {
+    pub db: PgPool,
+    pub blobs: Arc<dyn BlobStore>,
+    pub indexer: Indexer,
+    pub n8n: N8nClient,
+    /// Base of callback URLs handed to n8n.
+    pub public_url: Url,
+    pub download_ttl: Duration,
+}
+
+impl Providers {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Providers> {
+        shared::telemetry::install_crypto_provider();
+        let db = shared::db::connect(settings.database_url(), settings.database_max_connections)?;
+        let embedder: Arc<dyn Embedder> = Arc::new(LocalEmbedder);
+        let vectors: Arc<dyn VectorStore> = Arc::new(PgVectorStore { db: db.clone() });
+        let parse = |v: &Option<String>, name: &str| -> anyhow::Result<Option<Url>> {
+            v.as_deref()
+                .map(Url::parse)
+                .transpose()
+                .with_context(|| name.to_string())
+        };
+        let n8n = N8nClient::new(
+            parse(&settings.n8n_resume_webhook_url, "N8N_RESUME_WEBHOOK_URL")?,
+            parse(&settings.n8n_job_webhook_url, "N8N_JOB_WEBHOOK_URL")?,
+            settings.workflow_token.clone(),
+            Duration::from_secs(settings.n8n_request_timeout_secs),
+            Duration::from_secs(settings.n8n_callback_timeout_secs),
+        );
+        Ok(Providers {
+            blobs: shared::storage::from_settings(settings),
+            indexer: Indexer {
+                db: db.clone(),
+                embedder,
+                vectors,
+            },
+            db,
+            n8n,
+            public_url: settings.public_url(),
+            download_ttl: settings.download_url_ttl(),
+        })
+    }
+
+    /// `{public_url}/callbacks/n8n/{kind}`
+    pub fn callback_url(&self, kind: &str) -> String {
+        let mut u = self.public_url.clone();
+        let base = u.path().trim_end_matches('/').to_string();
+        u.set_path(&format!("{base}/callbacks/n8n/{kind}"));
+        u.to_string()
+    }
+}

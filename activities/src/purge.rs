@@ -1,0 +1,70 @@
+//! PurgeResume's activities: remove what a deleted resume left behind.
+//! Both are idempotent (deleting what is gone is fine), so Temporal may retry
+//! them until the storage or vector service answers.
+
+use crate::{errors, providers::Providers};
+use shared::contracts::PurgeResumeInput;
+use std::sync::Arc;
+use temporalio_macros::activities;
+use temporalio_sdk::activities::{ActivityContext, ActivityError};
+
+pub struct PurgeActivities {
+    pub p: Arc<Providers>,
+}
+
+#[activities]
+impl PurgeActivities {
+    /// The gateway starts the purge just before committing the delete: wait
+    /// (by retrying) until the rows are really gone, so a failed commit never
+    /// loses a live resume's files.
+    #[activity]
+    pub async fn confirm_resume_deleted(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: PurgeResumeInput,
+    ) -> Result<(), ActivityError> {
+        let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
+        let still_there =
+            shared::db::resumes::get_resume(&mut conn, input.user_id, input.resume_id)
+                .await
+                .map_err(errors::db)?
+                .is_some();
+        if still_there {
+            return Err(errors::transient(
+                "the resume still exists (delete not committed yet)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Delete every stored file of the resume (originals of all versions).
+    #[activity]
+    pub async fn delete_resume_files(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: PurgeResumeInput,
+    ) -> Result<u64, ActivityError> {
+        self.p
+            .blobs
+            .delete_prefix(&shared::storage::resume_prefix(
+                input.user_id,
+                input.resume_id,
+            ))
+            .await
+            .map_err(|e| errors::transient(e.to_string()))
+    }
+
+    /// Delete the resume's chunks and their vectors.
+    #[activity]
+    pub async fn delete_resume_vectors(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: PurgeResumeInput,
+    ) -> Result<u64, ActivityError> {
+        self.p
+            .indexer
+            .forget(input.user_id, "resume", input.resume_id)
+            .await
+            .map_err(errors::provider)
+    }
+}

@@ -1,0 +1,129 @@
+//! Callbacks from n8n: authenticated by `X-Workflow-Token` (constant-time
+//! compare), turned into signals to the waiting workflow. Large payloads are
+//! parked in `workflow_inbox`; the signal carries only the inbox id.
+
+use crate::{
+    app::AppState,
+    envelope::{self, Envelope},
+    error::{ApiError, ApiResult},
+    extract::ApiJson,
+};
+use axum::{extract::State, http::HeaderMap, response::Response};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use shared::{
+    contracts::{self, N8nCallback, ParseResumeN8nCallback},
+    db::{inbox, resumes},
+};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `POST /callbacks/n8n/resume` body.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct ResumeCallback {
+    pub resume_version_id: Option<String>,
+    pub raw_text: Option<String>,
+    pub content_md: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub parsed_json: Option<Value>,
+    /// Set when n8n could not parse the file; the version fails with it.
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallbackAccepted {
+    pub accepted: bool,
+    /// True when this exact callback was already received (no second effect).
+    pub duplicate: bool,
+}
+
+pub fn check_token(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
+    let presented = headers
+        .get("x-workflow-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if presented.is_empty() || !state.workflow_token_matches(presented) {
+        return Err(ApiError::Unauthorized(
+            "missing or wrong X-Workflow-Token".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Hash of the callback body in canonical form (keys sorted).
+fn digest(v: &Value) -> String {
+    let bytes = serde_json::to_vec(v).unwrap_or_default();
+    Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn parse_id(field: &str, raw: Option<&str>) -> ApiResult<Uuid> {
+    let raw = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| ApiError::validation(field, "is required"))?;
+    raw.parse()
+        .map_err(|_| ApiError::BadRequest(format!("{field} is not a valid id")))
+}
+
+/// n8n's parse result for an uploaded resume.
+#[utoipa::path(
+    post, path = "/callbacks/n8n/resume", tag = "callbacks",
+    request_body = ResumeCallback,
+    params(("X-Workflow-Token" = String, Header, description = "Shared secret (WORKFLOW_TOKEN)")),
+    responses(
+        (status = 200, body = Envelope<CallbackAccepted>),
+        (status = 401, description = "Missing or wrong token", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown version", body = crate::error::ErrorBody),
+        (status = 409, description = "The version is no longer waiting for a result", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn n8n_resume(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<ResumeCallback>,
+) -> ApiResult<Response> {
+    check_token(&state, &headers)?;
+    let version_id = parse_id("resume_version_id", body.resume_version_id.as_deref())?;
+    let mut conn = state.db.acquire().await?;
+    let version = resumes::find_version_any_user(&mut conn, version_id)
+        .await?
+        .ok_or(ApiError::NotFound("resume version"))?;
+    let payload = serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?;
+    let (inbox_id, new) = inbox::put(
+        &mut conn,
+        version.user_id,
+        "n8n_resume",
+        version_id,
+        &payload,
+        &digest(&payload),
+    )
+    .await?;
+    drop(conn);
+    if !new {
+        return Ok(envelope::ok(CallbackAccepted {
+            accepted: true,
+            duplicate: true,
+        }));
+    }
+    let delivered = state
+        .temporal
+        .signal(
+            ParseResumeN8nCallback,
+            &contracts::parse_resume_workflow_id(version_id),
+            N8nCallback { inbox_id },
+        )
+        .await?;
+    if !delivered {
+        return Err(ApiError::Conflict(
+            "this resume version is no longer waiting for a parse result".into(),
+        ));
+    }
+    Ok(envelope::ok(CallbackAccepted {
+        accepted: true,
+        duplicate: false,
+    }))
+}

@@ -279,7 +279,7 @@ impl ResumeActivities {
             Err(e) => return Err(e),
         };
         // Structure from n8n is used only when it matches our schema
-        // (schema/parsed_resume.schema.json); otherwise the local engine
+        // (schemas/parsed_resume.schema.json); otherwise the local engine
         // structures the text n8n extracted. n8n's markdown is kept if given.
         let parsed = payload
             .parsed_json

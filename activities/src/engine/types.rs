@@ -164,7 +164,7 @@ pub struct RetrievedChunk {
     pub score: f32,
 }
 
-/// JSON Schema of [`ParsedResume`] (committed as `schema/parsed_resume.schema.json`).
+/// JSON Schema of [`ParsedResume`] (committed as `schemas/parsed_resume.schema.json`).
 pub fn parsed_resume_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(ParsedResume)).unwrap_or(serde_json::Value::Null)
 }

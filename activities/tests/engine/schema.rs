@@ -5,14 +5,14 @@ use serde_json::json;
 #[test]
 fn committed_schema_matches_types() {
     let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/parsed_resume.schema.json");
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/parsed_resume.schema.json");
     let fresh = activities::engine::types::parsed_resume_schema_json();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &fresh).unwrap();
     }
     let committed = std::fs::read_to_string(&path)
-        .expect("schema/parsed_resume.schema.json (run with UPDATE_SCHEMA=1 to write it)");
+        .expect("schemas/parsed_resume.schema.json (run with UPDATE_SCHEMA=1 to write it)");
     assert_eq!(
         committed, fresh,
         "schema drifted: run `UPDATE_SCHEMA=1 cargo test committed_schema` and commit the file"

@@ -25,6 +25,8 @@ pub struct ResumeCallback {
     pub resume_version_id: Option<String>,
     pub raw_text: Option<String>,
     pub content_md: Option<String>,
+    /// Structure following `/schemas/parsed_resume.json`; ignored (and the
+    /// text structured locally) when it does not match.
     #[schema(value_type = Option<Object>)]
     pub parsed_json: Option<Value>,
     /// Set when n8n could not parse the file; the version fails with it.

@@ -6,6 +6,19 @@ use axum::{
 };
 use utoipa::OpenApi;
 
+/// The JSON Schema of `parsed_json` (a resume's structure), which the code
+/// checks n8n's `parsed_json` against; generated from the Rust types and kept
+/// in step by a test.
+pub const PARSED_RESUME_SCHEMA: &str = include_str!("../../../schemas/parsed_resume.schema.json");
+
+pub async fn parsed_resume_schema() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/schema+json")],
+        PARSED_RESUME_SCHEMA,
+    )
+        .into_response()
+}
+
 pub async fn openapi_json() -> Response {
     Json(crate::openapi::ApiDoc::openapi()).into_response()
 }

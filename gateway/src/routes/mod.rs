@@ -18,6 +18,7 @@ pub fn routes(upload_limit: usize) -> Router<AppState> {
         .route("/health", get(health::health))
         .route("/openapi.json", get(docs::openapi_json))
         .route("/docs", get(docs::docs_page))
+        .route("/schemas/parsed_resume.json", get(docs::parsed_resume_schema))
         .route("/resumes", get(resumes::list))
         .route(
             "/resumes/from-text",

@@ -14,13 +14,22 @@ fn fixtures_dir() -> PathBuf {
 }
 
 fn bench(c: &mut Criterion) {
-    for name in ["en_backend_maya_lindqvist.md", "ar_accountant_sara_almansouri.txt"] {
-        let text = std::fs::read_to_string(fixtures_dir().join("resumes").join(name)).expect("fixture");
+    for name in [
+        "en_backend_maya_lindqvist.md",
+        "ar_accountant_sara_almansouri.txt",
+    ] {
+        let text =
+            std::fs::read_to_string(fixtures_dir().join("resumes").join(name)).expect("fixture");
         let chunks = chunk_text(&text, 3500, 400);
         let mut g = c.benchmark_group("embed_local");
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_function(name, |b| {
-            b.iter(|| chunks.iter().map(|ch| embed_local(black_box(&ch.text))).collect::<Vec<_>>())
+            b.iter(|| {
+                chunks
+                    .iter()
+                    .map(|ch| embed_local(black_box(&ch.text)))
+                    .collect::<Vec<_>>()
+            })
         });
         g.finish();
     }

@@ -4,7 +4,9 @@
 use crate::{
     embed::{Embedder, LocalEmbedder},
     indexing::Indexer,
+    llm::{Analyst, OfflineAnalyst},
     n8n::N8nClient,
+    scrape::FetchPolicy,
     vectors::{PgVectorStore, VectorStore},
 };
 use anyhow::Context;
@@ -22,6 +24,8 @@ pub struct Providers {
     /// Base of callback URLs handed to n8n.
     pub public_url: Url,
     pub download_ttl: Duration,
+    pub analyst: Arc<dyn Analyst>,
+    pub fetch_policy: FetchPolicy,
 }
 
 impl Providers {
@@ -54,6 +58,12 @@ impl Providers {
             n8n,
             public_url: settings.public_url(),
             download_ttl: settings.download_url_ttl(),
+            analyst: Arc::new(OfflineAnalyst),
+            fetch_policy: FetchPolicy {
+                allow: settings.fetch_allow_list(),
+                timeout: Duration::from_secs(settings.fetch_timeout_secs),
+                ..FetchPolicy::default()
+            },
         })
     }
 

@@ -457,6 +457,6 @@ impl ResumeActivities {
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
+pub fn truncate(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }

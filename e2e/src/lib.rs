@@ -32,6 +32,7 @@ use uuid::Uuid;
 
 pub mod http;
 pub mod jwks;
+pub mod pages;
 
 pub use http::{Reply, TestUser};
 
@@ -40,6 +41,8 @@ pub struct Stack {
     pub base_url: String,
     /// A fake n8n (real HTTP, wiremock) when the stack was started with n8n on.
     pub n8n: Option<wiremock::MockServer>,
+    /// Job posting pages on 127.0.0.1 (`/job.html`, `/plain.txt`, ...).
+    pub pages: pages::PageServer,
     pub blob_dir: PathBuf,
     pub db_url: String,
     pub jwt_secret: String,
@@ -269,6 +272,11 @@ async fn boot(with_n8n: bool) -> anyhow::Result<Booted> {
     } else {
         None
     };
+    let pages = pages::PageServer::start(
+        String::from_utf8(fixture("jobs/en_backend_engineer_ledgerline.html"))?,
+        String::from_utf8(fixture("jobs/en_data_analyst_coastline.txt"))?,
+    )
+    .await?;
     let blob_dir = std::env::temp_dir().join(format!(
         "sr-e2e-blobs-{}-{}",
         std::process::id(),
@@ -297,9 +305,16 @@ async fn boot(with_n8n: bool) -> anyhow::Result<Booted> {
             .merge(("rate_limit_per_minute", 100_000))
             .merge(("blob_dir", blob_dir.display().to_string()))
             .merge(("n8n_callback_timeout_secs", N8N_CALLBACK_TIMEOUT_SECS))
+            // Test job pages are served from 127.0.0.1; everything else private stays refused.
+            .merge(("fetch_allow", "127.0.0.1"))
+            .merge(("fetch_timeout_secs", 5))
             .merge((
                 "n8n_resume_webhook_url",
                 n8n.as_ref().map(|s| format!("{}/webhook/resume", s.uri())),
+            ))
+            .merge((
+                "n8n_job_webhook_url",
+                n8n.as_ref().map(|s| format!("{}/webhook/job", s.uri())),
             )),
         Component::Gateway,
     )
@@ -320,6 +335,7 @@ async fn boot(with_n8n: bool) -> anyhow::Result<Booted> {
     let stack = Stack {
         base_url,
         n8n,
+        pages,
         blob_dir,
         db_url,
         jwt_secret,

@@ -104,3 +104,39 @@ impl FromRequestParts<AppState> for AuthUser {
         })
     }
 }
+
+/// An optional JSON body: empty → `T::default()`; otherwise the same answers
+/// as [`ApiJson`] (400 malformed / wrong content type, 422 wrong shape).
+pub fn optional_json<T: serde::de::DeserializeOwned + Default>(
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    let is_json = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            let ct = ct.to_ascii_lowercase();
+            ct.starts_with("application/json")
+                || (ct.starts_with("application/") && ct.contains("+json"))
+        });
+    if !is_json {
+        return Err(ApiError::BadRequest(
+            "expected a JSON body with Content-Type: application/json".into(),
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => Ok(v),
+        Err(e) if e.inner().is_data() => Err(ApiError::Validation {
+            message: format!("{}: {}", e.path(), e.inner()),
+            fields: Default::default(),
+        }),
+        Err(e) => Err(ApiError::BadRequest(format!(
+            "malformed JSON: {}",
+            e.inner()
+        ))),
+    }
+}

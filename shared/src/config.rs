@@ -98,6 +98,12 @@ pub struct Settings {
     pub n8n_callback_timeout_secs: u64,
     /// Timeout of the webhook request itself, seconds.
     pub n8n_request_timeout_secs: u64,
+
+    /// Hosts or CIDRs job URLs may point to although they are private or
+    /// loopback (comma separated); empty = only public addresses.
+    pub fetch_allow: String,
+    /// Timeout for fetching a job page, seconds.
+    pub fetch_timeout_secs: u64,
 }
 
 impl Default for Settings {
@@ -128,6 +134,8 @@ impl Default for Settings {
             n8n_job_webhook_url: None,
             n8n_callback_timeout_secs: 300,
             n8n_request_timeout_secs: 15,
+            fetch_allow: String::new(),
+            fetch_timeout_secs: 15,
         }
     }
 }
@@ -415,6 +423,15 @@ impl Settings {
         Url::parse(&self.public_url).unwrap_or_else(|_| {
             Url::parse("http://localhost:8080").unwrap_or_else(|_| unreachable_url())
         })
+    }
+
+    pub fn fetch_allow_list(&self) -> Vec<String> {
+        self.fetch_allow
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
     }
 
     pub fn download_url_ttl(&self) -> Duration {

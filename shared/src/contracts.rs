@@ -6,7 +6,7 @@
 //!
 //! Workflows carry ids, never documents: every payload here stays tiny.
 
-use crate::domain::{EmbeddingStatus, Lang, ParseStatus, ResumeSource};
+use crate::domain::{EmbeddingStatus, JobStatus, Lang, ParseStatus, ResumeSource};
 use serde::{Deserialize, Serialize};
 use temporalio_common::{
     HasWorkflowDefinition, QueryDefinition, SignalDefinition, WorkflowDefinition,
@@ -17,6 +17,8 @@ use uuid::Uuid;
 
 pub const PARSE_RESUME: &str = "ParseResume";
 pub const PURGE_RESUME: &str = "PurgeResume";
+pub const INGEST_JOB: &str = "IngestJob";
+pub const OPTIMIZE_JOB: &str = "OptimizeJob";
 pub const PROGRESS_QUERY: &str = "progress";
 /// Signal carrying an n8n callback (by inbox id) to the waiting workflow.
 pub const N8N_CALLBACK_SIGNAL: &str = "n8n_callback";
@@ -42,6 +44,48 @@ pub fn parse_resume_workflow_id(version_id: Uuid) -> String {
 
 pub fn purge_resume_workflow_id(resume_id: Uuid) -> String {
     format!("purge-resume-{resume_id}")
+}
+
+pub fn ingest_job_workflow_id(job_id: Uuid) -> String {
+    format!("ingest-job-{job_id}")
+}
+
+pub fn optimize_job_workflow_id(job_id: Uuid, run_no: i32) -> String {
+    format!("optimize-job-{job_id}-{run_no}")
+}
+
+/// Input of IngestJob: read the posting (text or URL), parse and embed it,
+/// then run the first optimisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngestJobInput {
+    pub user_id: Uuid,
+    pub job_id: Uuid,
+    pub resume_id: Uuid,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IngestJobOutput {
+    pub status: JobStatus,
+    pub score: Option<u8>,
+    pub error: Option<String>,
+}
+
+/// Input of OptimizeJob: one optimisation run of a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptimizeJobInput {
+    pub user_id: Uuid,
+    pub job_id: Uuid,
+    pub resume_id: Uuid,
+    pub run_no: i32,
+    /// Steps already done before this run (IngestJob's), so `progress`
+    /// counts across both workflows.
+    pub step_offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptimizeJobOutput {
+    pub score: u8,
+    pub warnings: u32,
 }
 
 /// Input of ParseResume: which version to parse, for whom.
@@ -166,4 +210,38 @@ remote_workflow!(
     PURGE_RESUME,
     PurgeResumeInput,
     PurgeResumeOutput
+);
+remote_workflow!(
+    /// Read a job posting (text or URL), parse and embed it, then optimise.
+    IngestJobWorkflow,
+    INGEST_JOB,
+    IngestJobInput,
+    IngestJobOutput
+);
+remote_query!(
+    IngestJobProgress,
+    IngestJobWorkflow,
+    PROGRESS_QUERY,
+    (),
+    Progress
+);
+remote_signal!(
+    IngestJobN8nCallback,
+    IngestJobWorkflow,
+    N8N_CALLBACK_SIGNAL,
+    N8nCallback
+);
+remote_workflow!(
+    /// One optimisation run: retrieve, analyse, generate, verify, store.
+    OptimizeJobWorkflow,
+    OPTIMIZE_JOB,
+    OptimizeJobInput,
+    OptimizeJobOutput
+);
+remote_query!(
+    OptimizeJobProgress,
+    OptimizeJobWorkflow,
+    PROGRESS_QUERY,
+    (),
+    Progress
 );

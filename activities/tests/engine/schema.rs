@@ -4,8 +4,8 @@ use serde_json::json;
 
 #[test]
 fn committed_schema_matches_types() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/parsed_resume.schema.json");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../schemas/parsed_resume.schema.json");
     let fresh = activities::engine::types::parsed_resume_schema_json();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -103,7 +103,11 @@ async fn openapi_describes_the_routes() {
     assert!(r.body["components"]["schemas"]["ResumeView"].is_object());
     let schema = anon.get("/schemas/parsed_resume.json").await;
     assert_eq!(schema.status, 200);
-    assert!(schema.body["properties"]["contact"].is_object(), "{}", schema.text);
+    assert!(
+        schema.body["properties"]["contact"].is_object(),
+        "{}",
+        schema.text
+    );
     assert!(schema.body["properties"]["experience"].is_object());
     let docs = anon.get("/docs").await;
     assert_eq!(docs.status, 200);

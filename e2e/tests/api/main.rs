@@ -5,6 +5,7 @@
 mod auth;
 mod basics;
 mod health;
+mod jobs;
 mod n8n;
 mod replay;
 mod resumes;

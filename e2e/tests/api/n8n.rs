@@ -166,3 +166,112 @@ async fn callbacks_need_the_token_and_a_known_version() {
         .await
         .expect_error(422, "validation_failed");
 }
+
+/// The job webhook n8n received for this job (waits for it).
+async fn job_webhook_for(job_id: &str) -> Value {
+    let server = n8n_stack().n8n.as_ref().unwrap();
+    e2e::eventually(Duration::from_secs(20), "the n8n job webhook", || async {
+        let reqs = server.received_requests().await.unwrap_or_default();
+        reqs.iter()
+            .filter(|r| r.url.path() == "/webhook/job")
+            .filter_map(|r| serde_json::from_slice::<Value>(&r.body).ok())
+            .find(|b| b["job_id"] == job_id)
+    })
+    .await
+}
+
+async fn url_job(user: &TestUser) -> String {
+    let s = n8n_stack();
+    let c = user
+        .create_text_resume(
+            "CV",
+            &e2e::fixture_text("resumes/en_backend_maya_lindqvist.md"),
+        )
+        .await;
+    let resume = c["resume"]["id"].as_str().unwrap().to_string();
+    user.wait_parsed(&resume).await;
+    let r = user
+        .post_json(
+            "/jobs",
+            &json!({ "resume_id": resume, "job_url": format!("{}/job.html", s.pages.base_url) }),
+        )
+        .await;
+    r.expect(202)["id"].as_str().unwrap().to_string()
+}
+
+async fn job_callback(body: &Value) -> e2e::Reply {
+    let s = n8n_stack();
+    TestUser::send(
+        s.anonymous()
+            .request(reqwest::Method::POST, "/callbacks/n8n/job")
+            .header("X-Workflow-Token", &s.workflow_token)
+            .json(body),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn n8n_scrapes_a_url_job_and_calls_back() {
+    let s = n8n_stack();
+    let user = s.new_user().await;
+    let id = url_job(&user).await;
+    let hook = job_webhook_for(&id).await;
+    assert_eq!(
+        hook["callback_url"],
+        format!("{}/callbacks/n8n/job", s.base_url)
+    );
+    assert!(hook["job_url"].as_str().unwrap().ends_with("/job.html"));
+    let body = json!({
+        "job_id": id,
+        "title": "Senior Backend Engineer (Rust)",
+        "company": "Ledgerline Payments",
+        "job_description": e2e::fixture_text("jobs/en_backend_engineer_ledgerline.txt"),
+    });
+    job_callback(&body).await.expect(200);
+    assert_eq!(job_callback(&body).await.expect(200)["duplicate"], true);
+    let d = crate::jobs::wait_job(&user, &id).await;
+    assert_eq!(d["status"], "complete", "{}", d["error"]);
+    assert_eq!(d["company"], "Ledgerline Payments");
+    assert!(
+        d["job_description"]
+            .as_str()
+            .unwrap()
+            .contains("Requirements")
+    );
+}
+
+#[tokio::test]
+async fn without_a_job_callback_the_page_is_fetched_locally() {
+    let s = n8n_stack();
+    let user = s.new_user().await;
+    let id = url_job(&user).await;
+    job_webhook_for(&id).await;
+    let d = crate::jobs::wait_job(&user, &id).await;
+    assert_eq!(d["status"], "complete", "{}", d["error"]);
+    assert_eq!(d["title"], "Senior Backend Engineer (Rust)");
+}
+
+#[tokio::test]
+async fn a_job_callback_with_an_error_fails_the_job() {
+    let s = n8n_stack();
+    let user = s.new_user().await;
+    let id = url_job(&user).await;
+    job_webhook_for(&id).await;
+    job_callback(&json!({ "job_id": id, "error": "page behind a login" }))
+        .await
+        .expect(200);
+    let d = crate::jobs::wait_job(&user, &id).await;
+    assert_eq!(d["status"], "failed");
+    assert!(d["error"].as_str().unwrap().contains("page behind a login"));
+    // Token and id rules as for resumes.
+    let anon = TestUser::send(
+        s.anonymous()
+            .request(reqwest::Method::POST, "/callbacks/n8n/job")
+            .json(&json!({ "job_id": id })),
+    )
+    .await;
+    anon.expect_error(401, "unauthorized");
+    job_callback(&json!({ "job_id": uuid::Uuid::new_v4() }))
+        .await
+        .expect_error(404, "not_found");
+}

@@ -129,3 +129,75 @@ pub async fn n8n_resume(
         duplicate: false,
     }))
 }
+
+/// `POST /callbacks/n8n/job` body.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+pub struct JobCallback {
+    pub job_id: Option<String>,
+    pub job_description: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub parsed_json: Option<Value>,
+    /// Set when n8n could not scrape the page; the job fails with it.
+    pub error: Option<String>,
+}
+
+/// n8n's scrape result for a URL job.
+#[utoipa::path(
+    post, path = "/callbacks/n8n/job", tag = "callbacks",
+    request_body = JobCallback,
+    params(("X-Workflow-Token" = String, Header, description = "Shared secret (WORKFLOW_TOKEN)")),
+    responses(
+        (status = 200, body = Envelope<CallbackAccepted>),
+        (status = 401, body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown job", body = crate::error::ErrorBody),
+        (status = 409, description = "The job is no longer waiting for a result", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn n8n_job(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<JobCallback>,
+) -> ApiResult<Response> {
+    check_token(&state, &headers)?;
+    let job_id = parse_id("job_id", body.job_id.as_deref())?;
+    let mut conn = state.db.acquire().await?;
+    let job = shared::db::jobs::find_job_any_user(&mut conn, job_id)
+        .await?
+        .ok_or(ApiError::NotFound("job"))?;
+    let payload = serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?;
+    let (inbox_id, new) = inbox::put(
+        &mut conn,
+        job.user_id,
+        "n8n_job",
+        job_id,
+        &payload,
+        &digest(&payload),
+    )
+    .await?;
+    drop(conn);
+    if !new {
+        return Ok(envelope::ok(CallbackAccepted {
+            accepted: true,
+            duplicate: true,
+        }));
+    }
+    let delivered = state
+        .temporal
+        .signal(
+            contracts::IngestJobN8nCallback,
+            &contracts::ingest_job_workflow_id(job_id),
+            N8nCallback { inbox_id },
+        )
+        .await?;
+    if !delivered {
+        return Err(ApiError::Conflict(
+            "this job is no longer waiting for a scrape result".into(),
+        ));
+    }
+    Ok(envelope::ok(CallbackAccepted {
+        accepted: true,
+        duplicate: false,
+    }))
+}

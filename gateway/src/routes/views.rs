@@ -9,7 +9,7 @@ use shared::{
         pagination::{self, Cursor},
         resumes::{ResumeListRow, ResumeRow, VersionRow},
     },
-    domain::{EmbeddingStatus, ParseStatus, ResumeSource},
+    domain::{EmbeddingStatus, JobStatus, ParseStatus, ResumeSource},
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -219,5 +219,157 @@ impl ListQuery {
             }
         };
         Ok((limit, cursor))
+    }
+}
+
+/// One optimisation run: the `result` of API.md.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OptimizationView {
+    pub id: Uuid,
+    pub job_id: Uuid,
+    pub resume_id: Uuid,
+    pub resume_version_id: Option<Uuid>,
+    pub run_no: i32,
+    /// `running`, `complete` or `failed`.
+    pub status: shared::db::jobs::OptimizationStatus,
+    /// 0–100 (see the README for the formula); null until analysed.
+    pub score: Option<i32>,
+    pub detected_resume_lang: Option<String>,
+    pub detected_jd_lang: Option<String>,
+    pub output_lang: Option<String>,
+    /// `{ summary, matched_keywords, missing_keywords, strengths, gaps, suggestions, requirements[{requirement, met, evidence[{chunk_id, quote, score}]}], warnings }`
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
+    /// The optimised resume in markdown (sanitised: no raw HTML, no script links).
+    pub preview_md: Option<String>,
+    /// `[{ section, before, after, reason }]`
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub change_log: Option<serde_json::Value>,
+    /// `{ avg_score, items: [{ chunk_id, score, text }] }`
+    #[schema(value_type = Option<Object>)]
+    pub matches: Option<serde_json::Value>,
+    pub custom_instructions: Option<String>,
+    /// `offline` or `openai:<model>`.
+    pub engine: Option<String>,
+    /// `{ calls, prompt_tokens, completion_tokens, total_tokens, estimated_cost_usd, by_step }`
+    #[schema(value_type = Option<Object>)]
+    pub token_usage: Option<serde_json::Value>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&shared::db::jobs::OptimizationRow> for OptimizationView {
+    fn from(o: &shared::db::jobs::OptimizationRow) -> Self {
+        Self {
+            id: o.id,
+            job_id: o.job_id,
+            resume_id: o.resume_id,
+            resume_version_id: o.resume_version_id,
+            run_no: o.run_no,
+            status: o.status,
+            score: o.score,
+            detected_resume_lang: o.detected_resume_lang.clone(),
+            detected_jd_lang: o.detected_jd_lang.clone(),
+            output_lang: o.output_lang.clone(),
+            report: o.report_json.clone(),
+            preview_md: o.preview_md.clone(),
+            change_log: o.change_log.clone(),
+            matches: o.matches.clone(),
+            custom_instructions: o.custom_instructions.clone(),
+            engine: o.engine.clone(),
+            token_usage: o.token_usage.clone(),
+            error: o.error.clone(),
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// A job. `result` and `progress` are filled by `GET /jobs/{id}`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JobView {
+    pub id: Uuid,
+    pub resume_id: Uuid,
+    pub title: String,
+    pub company: Option<String>,
+    pub job_description: Option<String>,
+    pub job_url: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub parsed_json: Option<serde_json::Value>,
+    pub custom_instructions: Option<String>,
+    pub resume_lang: Option<String>,
+    pub jd_lang: Option<String>,
+    pub desired_output_lang: Option<String>,
+    /// `queued`, `processing`, `complete` or `failed`.
+    pub status: JobStatus,
+    /// Why the job failed, when `status` is `failed`.
+    pub error: Option<String>,
+    /// Number of optimisation runs started.
+    pub run_count: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// The latest complete optimisation, or null.
+    pub result: Option<OptimizationView>,
+    /// `{ step, completed_steps, total_steps }` while a workflow runs.
+    pub progress: Option<Progress>,
+}
+
+impl JobView {
+    pub fn new(
+        j: &shared::db::jobs::JobRow,
+        result: Option<Option<&shared::db::jobs::OptimizationRow>>,
+        progress: Option<Progress>,
+    ) -> Self {
+        Self {
+            id: j.id,
+            resume_id: j.resume_id,
+            title: j.title.clone(),
+            company: j.company.clone(),
+            job_description: j.job_description.clone(),
+            job_url: j.job_url.clone(),
+            parsed_json: j.parsed_json.clone(),
+            custom_instructions: j.custom_instructions.clone(),
+            resume_lang: j.resume_lang.clone(),
+            jd_lang: j.jd_lang.clone(),
+            desired_output_lang: j.desired_output_lang.clone(),
+            status: j.status,
+            error: j.error.clone(),
+            run_count: j.run_count,
+            created_at: j.created_at,
+            updated_at: j.updated_at,
+            result: result.flatten().map(OptimizationView::from),
+            progress,
+        }
+    }
+}
+
+/// `?limit=&cursor=&status=`
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JobListQuery {
+    /// 1..100, default 20.
+    #[param(value_type = Option<i64>)]
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    /// `queued`, `processing`, `complete` or `failed`.
+    pub status: Option<String>,
+}
+
+impl JobListQuery {
+    pub fn parse(&self) -> Result<(i64, Option<Cursor>, Option<JobStatus>), ApiError> {
+        let (limit, cursor) = ListQuery {
+            limit: self.limit.clone(),
+            cursor: self.cursor.clone(),
+        }
+        .parse()?;
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(
+                s.parse::<JobStatus>()
+                    .map_err(|e| ApiError::validation("status", e))?,
+            ),
+        };
+        Ok((limit, cursor, status))
     }
 }

@@ -13,6 +13,7 @@
 
 pub mod chunks;
 pub mod inbox;
+pub mod jobs;
 pub mod pagination;
 pub mod resumes;
 

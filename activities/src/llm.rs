@@ -1,0 +1,140 @@
+//! The "LLM" capability: parse a resume, parse a job, analyse the match,
+//! write the optimised resume. The offline engine is the default; OpenAI (or
+//! any OpenAI-compatible server) replaces it when configured. Whatever engine
+//! runs, its output goes through the same truthfulness verifier.
+
+use crate::{
+    engine::{self, Analysis, Optimized, ParsedJob, ParsedResume, RetrievedChunk},
+    errors::ProviderError,
+};
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Tokens used by one call (zero for the offline engine).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    pub calls: u32,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+}
+
+impl Usage {
+    pub fn add(&mut self, other: &Usage) {
+        self.calls += other.calls;
+        self.prompt_tokens += other.prompt_tokens;
+        self.completion_tokens += other.completion_tokens;
+    }
+}
+
+/// Token accounting of one optimisation run, stored with it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunUsage {
+    pub engine: String,
+    pub calls: u32,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub total_tokens: u64,
+    /// From the configured per-1M-token prices; 0 for the offline engine.
+    pub estimated_cost_usd: f64,
+    pub by_step: BTreeMap<String, Usage>,
+}
+
+pub struct AnalyzeRequest<'a> {
+    pub resume: &'a ParsedResume,
+    pub resume_text: &'a str,
+    pub job: &'a ParsedJob,
+    pub job_text: &'a str,
+    pub retrieved: &'a [(String, Vec<RetrievedChunk>)],
+    pub output_lang: &'a str,
+}
+
+pub struct GenerateRequest<'a> {
+    pub resume: &'a ParsedResume,
+    pub resume_text: &'a str,
+    pub job: &'a ParsedJob,
+    pub analysis: &'a Analysis,
+    pub output_lang: &'a str,
+    pub custom_instructions: Option<&'a str>,
+    pub retrieved: &'a [(String, Vec<RetrievedChunk>)],
+}
+
+#[async_trait]
+pub trait Analyst: Send + Sync {
+    /// `offline` or `openai:<model>`: stored with each run.
+    fn name(&self) -> String;
+    async fn parse_resume(
+        &self,
+        text: &str,
+        lang: &str,
+    ) -> Result<(ParsedResume, Usage), ProviderError>;
+    async fn parse_job(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+    ) -> Result<(ParsedJob, Usage), ProviderError>;
+    async fn analyze(&self, req: AnalyzeRequest<'_>) -> Result<(Analysis, Usage), ProviderError>;
+    async fn generate(&self, req: GenerateRequest<'_>)
+    -> Result<(Optimized, Usage), ProviderError>;
+    /// Prices per million prompt / completion tokens, for cost estimates.
+    fn prices_per_million(&self) -> (f64, f64) {
+        (0.0, 0.0)
+    }
+}
+
+/// The offline engine: rule-based, deterministic, no network.
+#[derive(Debug, Clone, Default)]
+pub struct OfflineAnalyst;
+
+#[async_trait]
+impl Analyst for OfflineAnalyst {
+    fn name(&self) -> String {
+        "offline".into()
+    }
+
+    async fn parse_resume(
+        &self,
+        text: &str,
+        lang: &str,
+    ) -> Result<(ParsedResume, Usage), ProviderError> {
+        Ok((engine::parse_resume(text, Some(lang)), Usage::default()))
+    }
+
+    async fn parse_job(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+    ) -> Result<(ParsedJob, Usage), ProviderError> {
+        Ok((engine::parse_job(text, lang), Usage::default()))
+    }
+
+    async fn analyze(&self, req: AnalyzeRequest<'_>) -> Result<(Analysis, Usage), ProviderError> {
+        Ok((
+            engine::analyze_in(
+                req.resume,
+                req.resume_text,
+                req.job,
+                req.retrieved,
+                req.output_lang,
+            ),
+            Usage::default(),
+        ))
+    }
+
+    async fn generate(
+        &self,
+        req: GenerateRequest<'_>,
+    ) -> Result<(Optimized, Usage), ProviderError> {
+        Ok((
+            engine::generate_optimized(
+                req.resume,
+                req.resume_text,
+                req.job,
+                req.analysis,
+                req.output_lang,
+                req.custom_instructions,
+            ),
+            Usage::default(),
+        ))
+    }
+}

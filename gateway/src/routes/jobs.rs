@@ -1,0 +1,608 @@
+//! Jobs: create (text or URL), list, read with result and live progress,
+//! refine (a new optimisation run), list runs; and `POST /resumes/{id}/optimize`.
+
+use super::resumes::{Problems, check_lang};
+use crate::{
+    app::AppState,
+    envelope::{self, Envelope, Page},
+    error::{ApiError, ApiResult},
+    extract::{ApiJson, ApiPath, ApiQuery, AuthUser},
+    routes::views::{JobListQuery, JobView, OptimizationView},
+    temporal::{self, StartRequest},
+};
+use axum::{extract::State, response::Response};
+use serde::{Deserialize, Serialize};
+use shared::{
+    contracts::{
+        self, IngestJobInput, IngestJobProgress, IngestJobWorkflow, OptimizeJobInput,
+        OptimizeJobProgress, OptimizeJobWorkflow, Progress,
+    },
+    db::{self, jobs, pagination, resumes},
+    domain::{JobStatus, Lang},
+};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub const MAX_DESCRIPTION_CHARS: usize = 100_000;
+pub const MAX_INSTRUCTIONS_CHARS: usize = 2_000;
+pub const MAX_URL_CHARS: usize = 2_048;
+
+/// `POST /jobs` body: exactly one of `job_description` / `job_url`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct CreateJobRequest {
+    pub resume_id: Option<String>,
+    /// Defaults to the title parsed from the description, else its first line.
+    pub title: Option<String>,
+    pub company: Option<String>,
+    /// The posting text (1..100,000 characters).
+    pub job_description: Option<String>,
+    /// A public http(s) page with the posting.
+    pub job_url: Option<String>,
+    /// e.g. "keep it to one page", "emphasise leadership" (≤ 2,000 characters).
+    pub custom_instructions: Option<String>,
+    /// `en` or `ar`; detected when omitted.
+    pub resume_lang: Option<String>,
+    /// `en` or `ar`; detected when omitted.
+    pub jd_lang: Option<String>,
+    /// `en` or `ar`; defaults to the resume's language.
+    pub desired_output_lang: Option<String>,
+}
+
+/// A validated job, ready to insert.
+struct JobInput {
+    title: Option<String>,
+    company: Option<String>,
+    job_description: Option<String>,
+    job_url: Option<String>,
+    custom_instructions: Option<String>,
+    resume_lang: Option<Lang>,
+    jd_lang: Option<Lang>,
+    desired_output_lang: Option<Lang>,
+}
+
+fn non_empty(v: Option<&str>) -> Option<String> {
+    v.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn check_len(problems: &mut Problems, field: &str, v: &Option<String>, max: usize) {
+    if let Some(v) = v
+        && v.chars().count() > max
+    {
+        problems.add(field, format!("must be at most {max} characters"));
+    }
+}
+
+fn check_url(problems: &mut Problems, raw: &str) -> Option<String> {
+    if raw.chars().count() > MAX_URL_CHARS {
+        problems.add(
+            "job_url",
+            format!("must be at most {MAX_URL_CHARS} characters"),
+        );
+        return None;
+    }
+    match url::Url::parse(raw) {
+        Ok(u)
+            if matches!(u.scheme(), "http" | "https")
+                && u.host_str().is_some_and(|h| !h.is_empty()) =>
+        {
+            if !u.username().is_empty() || u.password().is_some() {
+                problems.add("job_url", "must not contain a user name or password");
+                None
+            } else {
+                Some(u.to_string())
+            }
+        }
+        _ => {
+            problems.add("job_url", "must be an http(s) URL");
+            None
+        }
+    }
+}
+
+fn validate_job(req: &CreateJobRequest, problems: &mut Problems) -> JobInput {
+    let title = non_empty(req.title.as_deref());
+    check_len(problems, "title", &title, 200);
+    let company = non_empty(req.company.as_deref());
+    check_len(problems, "company", &company, 200);
+    let description = req
+        .job_description
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .map(str::to_string);
+    let url_raw = non_empty(req.job_url.as_deref());
+    match (&description, &url_raw) {
+        (Some(_), Some(_)) => problems.add(
+            "job_description",
+            "give either job_description or job_url, not both",
+        ),
+        (None, None) => {
+            let msg = if req.job_description.is_some() {
+                "must not be empty"
+            } else {
+                "give exactly one of job_description or job_url"
+            };
+            problems.add("job_description", msg);
+        }
+        _ => {}
+    }
+    check_len(
+        problems,
+        "job_description",
+        &description,
+        MAX_DESCRIPTION_CHARS,
+    );
+    let job_url = url_raw.as_deref().and_then(|u| check_url(problems, u));
+    let custom_instructions = non_empty(req.custom_instructions.as_deref());
+    check_len(
+        problems,
+        "custom_instructions",
+        &custom_instructions,
+        MAX_INSTRUCTIONS_CHARS,
+    );
+    JobInput {
+        title,
+        company,
+        job_description: description,
+        job_url,
+        custom_instructions,
+        resume_lang: check_lang(problems, "resume_lang", req.resume_lang.as_deref()),
+        jd_lang: check_lang(problems, "jd_lang", req.jd_lang.as_deref()),
+        desired_output_lang: check_lang(
+            problems,
+            "desired_output_lang",
+            req.desired_output_lang.as_deref(),
+        ),
+    }
+}
+
+fn parse_resume_id(raw: Option<&str>, problems: &mut Problems) -> Option<Uuid> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => {
+            problems.add("resume_id", "is required");
+            None
+        }
+        Some(r) => r.parse().ok(),
+    }
+}
+
+/// What `POST /jobs` (and `/resumes/{id}/optimize`, `/jobs/{id}/refine`) answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JobStarted {
+    #[serde(flatten)]
+    pub job: JobView,
+    /// The workflow doing the work (visible in the Temporal Web UI).
+    pub workflow_id: String,
+}
+
+/// The job row, then IngestJob, then commit (a Temporal outage leaves nothing).
+async fn create_job(
+    state: &AppState,
+    user: &AuthUser,
+    resume_id: Uuid,
+    input: JobInput,
+) -> ApiResult<JobStarted> {
+    let job_id = Uuid::new_v4();
+    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    // The resume must be the caller's (else: 404, existence never revealed).
+    resumes::get_resume(&mut tx, user.user_id, resume_id)
+        .await?
+        .ok_or(ApiError::NotFound("resume"))?;
+    let provisional_title = input
+        .title
+        .clone()
+        .or_else(|| input.job_description.as_deref().and_then(first_line))
+        .unwrap_or_else(|| "Untitled job".to_string());
+    let job = jobs::insert_job(
+        &mut tx,
+        &jobs::NewJob {
+            id: job_id,
+            user_id: user.user_id,
+            resume_id,
+            title: provisional_title,
+            title_is_explicit: input.title.is_some(),
+            company: input.company,
+            job_description: input.job_description,
+            job_url: input.job_url,
+            custom_instructions: input.custom_instructions,
+            resume_lang: input.resume_lang,
+            jd_lang: input.jd_lang,
+            desired_output_lang: input.desired_output_lang,
+        },
+    )
+    .await
+    .map_err(super::resumes::account_missing)?;
+    let workflow_id = contracts::ingest_job_workflow_id(job_id);
+    state
+        .temporal
+        .start(StartRequest {
+            workflow: IngestJobWorkflow,
+            workflow_id: workflow_id.clone(),
+            input: IngestJobInput {
+                user_id: user.user_id,
+                job_id,
+                resume_id,
+            },
+            summary: format!("Ingest job \"{}\" and optimise", truncate(&job.title, 60)),
+            search_attributes: temporal::attributes(
+                user.user_id,
+                &[
+                    (&contracts::SA_JOB_ID, job_id.to_string()),
+                    (&contracts::SA_RESUME_ID, resume_id.to_string()),
+                ],
+            ),
+        })
+        .await?;
+    tx.commit().await?;
+    Ok(JobStarted {
+        job: JobView::new(&job, None, None),
+        workflow_id,
+    })
+}
+
+fn first_line(text: &str) -> Option<String> {
+    text.lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .find(|l| !l.is_empty())
+        .map(|l| l.chars().take(120).collect::<String>().trim().to_string())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// Create a job (text or URL) for one of the user's resumes and start
+/// IngestJob, which then runs OptimizeJob.
+#[utoipa::path(
+    post, path = "/jobs", tag = "jobs",
+    request_body = CreateJobRequest,
+    responses(
+        (status = 202, description = "Queued", body = Envelope<JobStarted>),
+        (status = 400, body = crate::error::ErrorBody),
+        (status = 404, description = "No such resume for this user", body = crate::error::ErrorBody),
+        (status = 422, description = "Both or neither of job_description/job_url, bad language code, ...", body = crate::error::ErrorBody),
+        (status = 429, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<CreateJobRequest>,
+) -> ApiResult<Response> {
+    if let Some(raw) = req
+        .resume_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        && raw.parse::<Uuid>().is_err()
+    {
+        return Err(ApiError::BadRequest("resume_id is not a valid id".into()));
+    }
+    let mut problems = Problems::default();
+    let resume_id = parse_resume_id(req.resume_id.as_deref(), &mut problems);
+    let input = validate_job(&req, &mut problems);
+    problems.into_result()?;
+    let Some(resume_id) = resume_id else {
+        return Err(ApiError::validation("resume_id", "is required"));
+    };
+    state
+        .limiter
+        .check(user.user_id)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let started = create_job(&state, &user, resume_id, input).await?;
+    Ok(envelope::accepted(started))
+}
+
+/// `POST /resumes/{id}/optimize` body.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OptimizeResumeRequest {
+    pub job_id: Option<String>,
+}
+
+/// Optimise this resume against an existing job: the same as creating that
+/// job (its description or URL, title, company, instructions, languages)
+/// with this resume.
+#[utoipa::path(
+    post, path = "/resumes/{id}/optimize", tag = "jobs",
+    params(("id" = Uuid, Path, description = "Resume id")),
+    request_body = OptimizeResumeRequest,
+    responses(
+        (status = 202, body = Envelope<JobStarted>),
+        (status = 404, description = "No such resume or job for this user", body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn optimize_resume(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(resume_id): ApiPath<Uuid>,
+    ApiJson(req): ApiJson<OptimizeResumeRequest>,
+) -> ApiResult<Response> {
+    let mut problems = Problems::default();
+    let job_id = match non_empty(req.job_id.as_deref()) {
+        None => {
+            problems.add("job_id", "is required");
+            None
+        }
+        Some(raw) => match raw.parse::<Uuid>() {
+            Ok(id) => Some(id),
+            Err(_) => return Err(ApiError::BadRequest("job_id is not a valid id".into())),
+        },
+    };
+    problems.into_result()?;
+    let Some(job_id) = job_id else {
+        return Err(ApiError::validation("job_id", "is required"));
+    };
+    let source = {
+        let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+        let job = jobs::get_job(&mut tx, user.user_id, job_id)
+            .await?
+            .ok_or(ApiError::NotFound("job"))?;
+        tx.commit().await?;
+        job
+    };
+    state
+        .limiter
+        .check(user.user_id)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let input = JobInput {
+        title: source.title_is_explicit.then(|| source.title.clone()),
+        company: source.company.clone(),
+        // A URL job whose page was already read keeps its text: no second fetch.
+        job_description: source
+            .job_description
+            .clone()
+            .filter(|d| !d.trim().is_empty()),
+        job_url: if source
+            .job_description
+            .as_deref()
+            .is_some_and(|d| !d.trim().is_empty())
+        {
+            None
+        } else {
+            source.job_url.clone()
+        },
+        custom_instructions: source.custom_instructions.clone(),
+        resume_lang: None,
+        jd_lang: source.jd_lang(),
+        desired_output_lang: source.desired_output_lang(),
+    };
+    if input.job_description.is_none() && input.job_url.is_none() {
+        return Err(ApiError::validation(
+            "job_id",
+            "that job has neither a description nor a URL",
+        ));
+    }
+    let started = create_job(&state, &user, resume_id, input).await?;
+    Ok(envelope::accepted(started))
+}
+
+/// The user's jobs, newest first, optionally by status.
+#[utoipa::path(
+    get, path = "/jobs", tag = "jobs",
+    params(JobListQuery),
+    responses(
+        (status = 200, body = Envelope<Page<JobView>>),
+        (status = 400, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(q): ApiQuery<JobListQuery>,
+) -> ApiResult<Response> {
+    let (limit, cursor, status) = q.parse()?;
+    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    let rows = jobs::list_jobs(&mut tx, user.user_id, status, limit, cursor).await?;
+    tx.commit().await?;
+    let (rows, next_cursor) = pagination::split_page(rows, limit, |r| pagination::Cursor {
+        created_at: r.created_at,
+        id: r.id,
+    });
+    Ok(envelope::ok(Page {
+        items: rows.iter().map(|j| JobView::new(j, None, None)).collect(),
+        next_cursor,
+    }))
+}
+
+/// Live progress of the job's running workflow, if any.
+async fn progress_of(state: &AppState, job: &jobs::JobRow) -> Option<Progress> {
+    if !matches!(job.status, JobStatus::Queued | JobStatus::Processing) {
+        return None;
+    }
+    if job.run_count <= 1 {
+        let ingest = state
+            .temporal
+            .progress(
+                IngestJobProgress,
+                &contracts::ingest_job_workflow_id(job.id),
+            )
+            .await;
+        match ingest {
+            Some(p) if p.step != "optimize" && p.step != "done" => return Some(p),
+            Some(p) => {
+                // The child run reports steps counted across both workflows.
+                let child = state
+                    .temporal
+                    .progress(
+                        OptimizeJobProgress,
+                        &contracts::optimize_job_workflow_id(job.id, 1),
+                    )
+                    .await;
+                return child.or(Some(p));
+            }
+            None => {}
+        }
+    }
+    state
+        .temporal
+        .progress(
+            OptimizeJobProgress,
+            &contracts::optimize_job_workflow_id(job.id, job.run_count.max(1)),
+        )
+        .await
+}
+
+/// A job with its latest result and, while it runs, its progress.
+#[utoipa::path(
+    get, path = "/jobs/{id}", tag = "jobs",
+    params(("id" = Uuid, Path, description = "Job id")),
+    responses(
+        (status = 200, body = Envelope<JobView>),
+        (status = 400, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn get_one(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    let job = jobs::get_job(&mut tx, user.user_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("job"))?;
+    let result = jobs::latest_complete(&mut tx, user.user_id, id).await?;
+    tx.commit().await?;
+    let progress = progress_of(&state, &job).await;
+    Ok(envelope::ok(JobView::new(
+        &job,
+        Some(result.as_ref()),
+        progress,
+    )))
+}
+
+/// `POST /jobs/{id}/refine` body.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct RefineRequest {
+    pub custom_instructions: Option<String>,
+    /// `en` or `ar`.
+    pub desired_output_lang: Option<String>,
+}
+
+/// A new optimisation run for the same job and resume.
+#[utoipa::path(
+    post, path = "/jobs/{id}/refine", tag = "jobs",
+    params(("id" = Uuid, Path, description = "Job id")),
+    request_body = RefineRequest,
+    responses(
+        (status = 202, body = Envelope<JobStarted>),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 409, description = "A run is already in progress", body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn refine(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Response> {
+    // The body is optional: an empty one means "same settings, new run".
+    let req: RefineRequest = crate::extract::optional_json(&headers, &body)?;
+    let mut problems = Problems::default();
+    let instructions = non_empty(req.custom_instructions.as_deref());
+    check_len(
+        &mut problems,
+        "custom_instructions",
+        &instructions,
+        MAX_INSTRUCTIONS_CHARS,
+    );
+    let lang = check_lang(
+        &mut problems,
+        "desired_output_lang",
+        req.desired_output_lang.as_deref(),
+    );
+    problems.into_result()?;
+
+    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    // The row lock makes two concurrent refines answer 202 once and 409 once.
+    let job = jobs::get_job_for_update(&mut tx, user.user_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("job"))?;
+    if matches!(job.status, JobStatus::Queued | JobStatus::Processing) {
+        return Err(ApiError::Conflict(
+            "an optimisation of this job is already running; try again when it is done".into(),
+        ));
+    }
+    if job.parsed_json.is_none() {
+        return Err(ApiError::validation(
+            "job",
+            format!(
+                "this job's description could not be read ({}); create the job again",
+                job.error.as_deref().unwrap_or("no description")
+            ),
+        ));
+    }
+    state
+        .limiter
+        .check(user.user_id)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let job = jobs::begin_refine(&mut tx, user.user_id, id, instructions.as_deref(), lang).await?;
+    let run_no = job.run_count;
+    let workflow_id = contracts::optimize_job_workflow_id(id, run_no);
+    state
+        .temporal
+        .start(StartRequest {
+            workflow: OptimizeJobWorkflow,
+            workflow_id: workflow_id.clone(),
+            input: OptimizeJobInput {
+                user_id: user.user_id,
+                job_id: id,
+                resume_id: job.resume_id,
+                run_no,
+                step_offset: 0,
+            },
+            summary: format!(
+                "Optimise resume for \"{}\" (run {run_no})",
+                truncate(&job.title, 60)
+            ),
+            search_attributes: temporal::attributes(
+                user.user_id,
+                &[
+                    (&contracts::SA_JOB_ID, id.to_string()),
+                    (&contracts::SA_RESUME_ID, job.resume_id.to_string()),
+                ],
+            ),
+        })
+        .await?;
+    tx.commit().await?;
+    Ok(envelope::accepted(JobStarted {
+        job: JobView::new(&job, None, None),
+        workflow_id,
+    }))
+}
+
+/// Every optimisation run of a job, newest first.
+#[utoipa::path(
+    get, path = "/jobs/{id}/optimizations", tag = "jobs",
+    params(("id" = Uuid, Path, description = "Job id")),
+    responses(
+        (status = 200, body = Envelope<Vec<OptimizationView>>),
+        (status = 404, body = crate::error::ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn optimizations(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Response> {
+    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    jobs::get_job(&mut tx, user.user_id, id)
+        .await?
+        .ok_or(ApiError::NotFound("job"))?;
+    let runs = jobs::list_runs(&mut tx, user.user_id, id).await?;
+    tx.commit().await?;
+    Ok(envelope::ok(
+        runs.iter().map(OptimizationView::from).collect::<Vec<_>>(),
+    ))
+}

@@ -1,0 +1,496 @@
+//! Jobs (a job description + its optimisation runs) and optimisation rows.
+
+use super::pagination::Cursor;
+use crate::domain::{JobStatus, Lang};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub resume_id: Uuid,
+    pub title: String,
+    pub title_is_explicit: bool,
+    pub company: Option<String>,
+    pub job_description: Option<String>,
+    pub job_url: Option<String>,
+    pub fetched_url: Option<String>,
+    pub parsed_json: Option<serde_json::Value>,
+    pub custom_instructions: Option<String>,
+    pub resume_lang: Option<String>,
+    pub jd_lang: Option<String>,
+    pub desired_output_lang: Option<String>,
+    pub status: JobStatus,
+    pub error: Option<String>,
+    pub run_count: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl JobRow {
+    pub fn jd_lang(&self) -> Option<Lang> {
+        self.jd_lang.as_deref().and_then(|l| l.parse().ok())
+    }
+    pub fn resume_lang(&self) -> Option<Lang> {
+        self.resume_lang.as_deref().and_then(|l| l.parse().ok())
+    }
+    pub fn desired_output_lang(&self) -> Option<Lang> {
+        self.desired_output_lang
+            .as_deref()
+            .and_then(|l| l.parse().ok())
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub resume_id: Uuid,
+    pub title: String,
+    pub title_is_explicit: bool,
+    pub company: Option<String>,
+    pub job_description: Option<String>,
+    pub job_url: Option<String>,
+    pub custom_instructions: Option<String>,
+    pub resume_lang: Option<Lang>,
+    pub jd_lang: Option<Lang>,
+    pub desired_output_lang: Option<Lang>,
+}
+
+/// Insert a queued job whose first optimisation run is number 1.
+pub async fn insert_job(conn: &mut PgConnection, j: &NewJob) -> Result<JobRow, sqlx::Error> {
+    sqlx::query_as(
+        "insert into jobs (id, user_id, resume_id, title, title_is_explicit, company, job_description,
+                           job_url, custom_instructions, resume_lang, jd_lang, desired_output_lang, run_count)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)
+         returning *",
+    )
+    .bind(j.id)
+    .bind(j.user_id)
+    .bind(j.resume_id)
+    .bind(&j.title)
+    .bind(j.title_is_explicit)
+    .bind(&j.company)
+    .bind(&j.job_description)
+    .bind(&j.job_url)
+    .bind(&j.custom_instructions)
+    .bind(j.resume_lang.map(Lang::as_str))
+    .bind(j.jd_lang.map(Lang::as_str))
+    .bind(j.desired_output_lang.map(Lang::as_str))
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn get_job(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<Option<JobRow>, sqlx::Error> {
+    sqlx::query_as("select * from jobs where id = $1 and user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Lock the job row for a state change (refine).
+pub async fn get_job_for_update(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<Option<JobRow>, sqlx::Error> {
+    sqlx::query_as("select * from jobs where id = $1 and user_id = $2 for update")
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// A job by id alone (n8n callbacks carry only the job id).
+pub async fn find_job_any_user(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<JobRow>, sqlx::Error> {
+    sqlx::query_as("select * from jobs where id = $1")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Newest first, optionally by status; fetches `limit + 1` rows.
+pub async fn list_jobs(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    status: Option<JobStatus>,
+    limit: i64,
+    after: Option<Cursor>,
+) -> Result<Vec<JobRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select * from jobs
+         where user_id = $1
+           and ($2::job_status is null or status = $2)
+           and ($3::timestamptz is null or (created_at, id) < ($3, $4))
+         order by created_at desc, id desc
+         limit $5",
+    )
+    .bind(user_id)
+    .bind(status)
+    .bind(after.map(|c| c.created_at))
+    .bind(after.map(|c| c.id))
+    .bind(limit + 1)
+    .fetch_all(conn)
+    .await
+}
+
+/// Start run `run_count + 1` with new instructions/language when given.
+pub async fn begin_refine(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    id: Uuid,
+    custom_instructions: Option<&str>,
+    desired_output_lang: Option<Lang>,
+) -> Result<JobRow, sqlx::Error> {
+    sqlx::query_as(
+        "update jobs set run_count = run_count + 1, status = 'processing', error = null,
+                custom_instructions = coalesce($3, custom_instructions),
+                desired_output_lang = coalesce($4, desired_output_lang)
+         where id = $1 and user_id = $2
+         returning *",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(custom_instructions)
+    .bind(desired_output_lang.map(Lang::as_str))
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn set_status(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    id: Uuid,
+    status: JobStatus,
+    error: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("update jobs set status = $3, error = $4 where id = $1 and user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .bind(status)
+            .bind(error)
+            .execute(conn)
+            .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The posting text of a URL job, once fetched.
+pub async fn save_description(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    id: Uuid,
+    text: &str,
+    fetched_url: Option<&str>,
+    title_hint: Option<&str>,
+    company_hint: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update jobs set job_description = $3, fetched_url = coalesce($4, fetched_url),
+                title = case when title_is_explicit or $5::text is null then title else left($5, 200) end,
+                company = coalesce(company, $6)
+         where id = $1 and user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(text)
+    .bind(fetched_url)
+    .bind(title_hint)
+    .bind(company_hint)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Store the structured description; a non-explicit title becomes `title`.
+pub async fn save_parsed(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    id: Uuid,
+    parsed: &serde_json::Value,
+    title: &str,
+    company: Option<&str>,
+    jd_lang: Lang,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "update jobs set parsed_json = $3,
+                title = case when title_is_explicit then title else $4 end,
+                company = coalesce(company, $5),
+                jd_lang = coalesce(jd_lang, $6)
+         where id = $1 and user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(parsed)
+    .bind(title)
+    .bind(company)
+    .bind(jd_lang.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+// ---- optimizations ----
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OptimizationRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub resume_id: Uuid,
+    pub resume_version_id: Option<Uuid>,
+    pub job_id: Uuid,
+    pub run_no: i32,
+    pub status: OptimizationStatus,
+    pub score: Option<i32>,
+    pub report_json: Option<serde_json::Value>,
+    pub preview_md: Option<String>,
+    pub change_log: Option<serde_json::Value>,
+    pub matches: Option<serde_json::Value>,
+    pub retrieval: Option<serde_json::Value>,
+    pub detected_resume_lang: Option<String>,
+    pub detected_jd_lang: Option<String>,
+    pub output_lang: Option<String>,
+    pub custom_instructions: Option<String>,
+    pub token_usage: Option<serde_json::Value>,
+    pub engine: Option<String>,
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+#[sqlx(type_name = "optimization_status", rename_all = "lowercase")]
+pub enum OptimizationStatus {
+    Running,
+    Complete,
+    Failed,
+}
+
+/// Create (or find) the row of run `run_no`: idempotent on `(job_id, run_no)`.
+#[allow(clippy::too_many_arguments)]
+pub async fn upsert_run(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+    run_no: i32,
+    resume_id: Uuid,
+    resume_version_id: Uuid,
+    resume_lang: Lang,
+    jd_lang: Lang,
+    output_lang: Lang,
+    custom_instructions: Option<&str>,
+    engine: &str,
+) -> Result<OptimizationRow, sqlx::Error> {
+    sqlx::query_as(
+        "insert into optimizations (user_id, job_id, run_no, resume_id, resume_version_id,
+                                    detected_resume_lang, detected_jd_lang, output_lang,
+                                    custom_instructions, engine)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         on conflict (job_id, run_no) do update set
+           resume_version_id = excluded.resume_version_id,
+           detected_resume_lang = excluded.detected_resume_lang,
+           detected_jd_lang = excluded.detected_jd_lang,
+           output_lang = excluded.output_lang,
+           custom_instructions = excluded.custom_instructions,
+           engine = excluded.engine
+         returning *",
+    )
+    .bind(user_id)
+    .bind(job_id)
+    .bind(run_no)
+    .bind(resume_id)
+    .bind(resume_version_id)
+    .bind(resume_lang.as_str())
+    .bind(jd_lang.as_str())
+    .bind(output_lang.as_str())
+    .bind(custom_instructions)
+    .bind(engine)
+    .fetch_one(conn)
+    .await
+}
+
+pub async fn get_run(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+    run_no: i32,
+) -> Result<Option<OptimizationRow>, sqlx::Error> {
+    sqlx::query_as("select * from optimizations where job_id = $1 and run_no = $2 and user_id = $3")
+        .bind(job_id)
+        .bind(run_no)
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn save_retrieval(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+    run_no: i32,
+    matches: &serde_json::Value,
+    retrieval: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update optimizations set matches = $4, retrieval = $5
+         where job_id = $1 and run_no = $2 and user_id = $3",
+    )
+    .bind(job_id)
+    .bind(run_no)
+    .bind(user_id)
+    .bind(matches)
+    .bind(retrieval)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn save_analysis(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+    run_no: i32,
+    score: i32,
+    report: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update optimizations set score = $4, report_json = $5
+         where job_id = $1 and run_no = $2 and user_id = $3",
+    )
+    .bind(job_id)
+    .bind(run_no)
+    .bind(user_id)
+    .bind(score)
+    .bind(report)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The generated resume; the run is complete and so is the job.
+pub async fn complete_run(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+    run_no: i32,
+    preview_md: &str,
+    change_log: &serde_json::Value,
+    report: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update optimizations set preview_md = $4, change_log = $5, report_json = $6,
+                status = 'complete', error = null
+         where job_id = $1 and run_no = $2 and user_id = $3",
+    )
+    .bind(job_id)
+    .bind(run_no)
+    .bind(user_id)
+    .bind(preview_md)
+    .bind(change_log)
+    .bind(report)
+    .execute(&mut *conn)
+    .await?;
+    // Only the latest run decides the job's status.
+    sqlx::query(
+        "update jobs set status = 'complete', error = null
+         where id = $1 and user_id = $2 and run_count = $3",
+    )
+    .bind(job_id)
+    .bind(user_id)
+    .bind(run_no)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The run failed (its row, if any, and the job, if it is the latest run).
+pub async fn fail_run(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+    run_no: i32,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update optimizations set status = 'failed', error = $4
+         where job_id = $1 and run_no = $2 and user_id = $3 and status <> 'complete'",
+    )
+    .bind(job_id)
+    .bind(run_no)
+    .bind(user_id)
+    .bind(reason)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update jobs set status = 'failed', error = $4
+         where id = $1 and user_id = $2 and run_count = $3",
+    )
+    .bind(job_id)
+    .bind(user_id)
+    .bind(run_no)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn add_token_usage(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+    run_no: i32,
+    usage: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update optimizations set token_usage = $4 where job_id = $1 and run_no = $2 and user_id = $3")
+        .bind(job_id)
+        .bind(run_no)
+        .bind(user_id)
+        .bind(usage)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The newest complete run of a job (the job's `result`).
+pub async fn latest_complete(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+) -> Result<Option<OptimizationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select * from optimizations where job_id = $1 and user_id = $2 and status = 'complete'
+         order by run_no desc limit 1",
+    )
+    .bind(job_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await
+}
+
+pub async fn list_runs(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    job_id: Uuid,
+) -> Result<Vec<OptimizationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "select * from optimizations where job_id = $1 and user_id = $2 order by run_no desc",
+    )
+    .bind(job_id)
+    .bind(user_id)
+    .fetch_all(conn)
+    .await
+}

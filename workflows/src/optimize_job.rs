@@ -1,0 +1,186 @@
+//! OptimizeJob (`optimize-job-{job_id}-{run_no}`): one optimisation run —
+//! prepare (waits while the resume is still being parsed), retrieve resume
+//! evidence per requirement, analyse, generate the truthful optimised resume.
+//! Every step stores its result on the run's row; a permanent failure marks
+//! the run and the job `failed` with a readable reason.
+
+use crate::support::{activity_options, failure_reason};
+use activities::{
+    jobs::{JobActivities, JobFail},
+    optimize::{OptimizeActivities, RunRef},
+};
+use shared::contracts::{OptimizeJobInput, OptimizeJobOutput, Progress};
+use std::time::Duration;
+use temporalio_common::{ActivityCloseTimeouts, RetryPolicy, error::ApplicationFailure};
+use temporalio_macros::{workflow, workflow_methods};
+use temporalio_sdk::{ActivityOptions, WorkflowContext, WorkflowContextView, WorkflowResult};
+
+pub const OPTIMIZE_STEPS: [&str; 4] = [
+    "prepare",
+    "search_resume_vs_job",
+    "analyze_resume_vs_job",
+    "generate_optimized_resume",
+];
+
+#[workflow]
+#[derive(Default)]
+pub struct OptimizeJob {
+    progress: Progress,
+}
+
+#[workflow_methods]
+impl OptimizeJob {
+    #[run]
+    pub async fn run(
+        ctx: &mut WorkflowContext<Self>,
+        input: OptimizeJobInput,
+    ) -> WorkflowResult<OptimizeJobOutput> {
+        let run = RunRef {
+            user_id: input.user_id,
+            job_id: input.job_id,
+            run_no: input.run_no,
+        };
+
+        set_step(ctx, &input, 0);
+        // Waits (retrying every few seconds) while the resume is still being
+        // parsed — a user often adds a job right after uploading.
+        let prepare_opts =
+            ActivityOptions::with_close_timeouts(ActivityCloseTimeouts::ScheduleAndStartToClose {
+                schedule_to_close: Duration::from_secs(15 * 60),
+                start_to_close: Duration::from_secs(30),
+            })
+            .retry_policy(
+                RetryPolicy::builder()
+                    .initial_interval(Duration::from_millis(500))
+                    .backoff_coefficient(1.5)
+                    .maximum_interval(Duration::from_secs(5))
+                    .non_retryable_error_types([activities::errors::PERMANENT])
+                    .build(),
+            )
+            .summary("open the run (waits for the resume to be parsed)".to_string())
+            .build();
+        let prepared = match ctx
+            .execute_activity(OptimizeActivities::prepare_run, run.clone(), prepare_opts)
+            .await
+        {
+            Ok(p) => p,
+            Err(err) => return fail(ctx, &input, failure_reason(&err)).await,
+        };
+        ctx.set_current_details(format!(
+            "resume {} → job {} → output {}",
+            prepared.resume_lang, prepared.jd_lang, prepared.output_lang
+        ));
+
+        set_step(ctx, &input, 1);
+        let searched = match ctx
+            .execute_activity(
+                OptimizeActivities::search_resume_vs_job,
+                run.clone(),
+                activity_options(
+                    "retrieve resume evidence per requirement",
+                    Duration::from_secs(120),
+                    Duration::from_secs(600),
+                ),
+            )
+            .await
+        {
+            Ok(s) => s,
+            Err(err) => return fail(ctx, &input, failure_reason(&err)).await,
+        };
+        ctx.set_current_details(format!(
+            "{} requirements, average similarity {:.2}",
+            searched.requirements, searched.avg_score
+        ));
+
+        set_step(ctx, &input, 2);
+        let analyzed = match ctx
+            .execute_activity(
+                OptimizeActivities::analyze_resume_vs_job,
+                run.clone(),
+                activity_options(
+                    "score and explain the match",
+                    Duration::from_secs(180),
+                    Duration::from_secs(900),
+                ),
+            )
+            .await
+        {
+            Ok(a) => a,
+            Err(err) => return fail(ctx, &input, failure_reason(&err)).await,
+        };
+        ctx.set_current_details(format!(
+            "score {}: {} requirements met, {} not",
+            analyzed.score, analyzed.met, analyzed.unmet
+        ));
+
+        set_step(ctx, &input, 3);
+        let generated = match ctx
+            .execute_activity(
+                OptimizeActivities::generate_optimized_resume,
+                run,
+                activity_options(
+                    "write and verify the optimised resume",
+                    Duration::from_secs(180),
+                    Duration::from_secs(900),
+                ),
+            )
+            .await
+        {
+            Ok(g) => g,
+            Err(err) => return fail(ctx, &input, failure_reason(&err)).await,
+        };
+
+        set_step(ctx, &input, OPTIMIZE_STEPS.len());
+        ctx.set_current_details(format!(
+            "done: score {}, {} changes, {} warnings",
+            analyzed.score, generated.changes, generated.warnings
+        ));
+        Ok(OptimizeJobOutput {
+            score: analyzed.score,
+            warnings: generated.warnings,
+        })
+    }
+
+    #[query]
+    pub fn progress(&self, _ctx: &WorkflowContextView) -> Progress {
+        self.progress.clone()
+    }
+}
+
+fn set_step(ctx: &WorkflowContext<OptimizeJob>, input: &OptimizeJobInput, done: usize) {
+    let step = OPTIMIZE_STEPS.get(done).copied().unwrap_or("done");
+    let total = input.step_offset + OPTIMIZE_STEPS.len() as u32;
+    let completed = input.step_offset + done.min(OPTIMIZE_STEPS.len()) as u32;
+    ctx.state_mut(|s| {
+        s.progress = Progress {
+            step: step.to_string(),
+            completed_steps: completed,
+            total_steps: total,
+        }
+    });
+    ctx.set_current_details(format!("step {completed}/{total}: {step}"));
+}
+
+async fn fail(
+    ctx: &mut WorkflowContext<OptimizeJob>,
+    input: &OptimizeJobInput,
+    reason: String,
+) -> WorkflowResult<OptimizeJobOutput> {
+    ctx.execute_activity(
+        JobActivities::fail_job,
+        JobFail {
+            user_id: input.user_id,
+            job_id: input.job_id,
+            run_no: input.run_no,
+            reason: reason.clone(),
+        },
+        activity_options(
+            "mark the run failed",
+            Duration::from_secs(30),
+            Duration::from_secs(600),
+        ),
+    )
+    .await?;
+    ctx.state_mut(|s| s.progress.step = "failed".into());
+    Err(ApplicationFailure::non_retryable(reason).into())
+}

@@ -97,3 +97,200 @@ impl From<sqlx::Error> for ProviderError {
         ProviderError::transient(format!("database unavailable: {e}"))
     }
 }
+
+/// The one classification every HTTP provider client uses (OpenAI, Pinecone,
+/// storage, n8n):
+/// - 429 → transient, with the delay the server asked for (`Retry-After`, or
+///   the `x-ratelimit-reset-*` headers), except `insufficient_quota`, which
+///   no retry fixes → permanent;
+/// - 400, 401, 403, 404, 409, 413, 422 (and other 4xx) → permanent;
+/// - 408, 5xx → transient.
+pub fn classify_http(
+    service: &str,
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    body: &str,
+) -> ProviderError {
+    let detail = error_detail(body);
+    let msg = if detail.is_empty() {
+        format!("{service} answered HTTP {status}")
+    } else {
+        format!("{service} answered HTTP {status}: {detail}")
+    };
+    match status {
+        429 if body.contains("insufficient_quota") => ProviderError::permanent(format!(
+            "{service}: the account has no quota left (insufficient_quota)"
+        )),
+        429 => ProviderError::Transient {
+            message: msg,
+            retry_after: retry_after(headers),
+        },
+        408 | 500..=599 => ProviderError::transient(msg),
+        _ => ProviderError::permanent(msg),
+    }
+}
+
+/// Network-level failures (timeouts, refused connections, TLS) are transient.
+pub fn classify_transport(service: &str, e: &reqwest::Error) -> ProviderError {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not be reached"
+    } else {
+        "request failed"
+    };
+    ProviderError::transient(format!("{service} {what}"))
+}
+
+/// A short, safe detail from an error body (`error.message` of a JSON body).
+fn error_detail(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| {
+            v.pointer("/error/message")
+                .or_else(|| v.get("message"))
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+        .chars()
+        .take(300)
+        .collect()
+}
+
+/// `Retry-After` (seconds or HTTP date), else `retry-after-ms`, else the
+/// shortest `x-ratelimit-reset-*` duration (`1s`, `6m0s`, `250ms`).
+pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Duration> {
+    use std::time::Duration;
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    };
+    if let Some(ms) = get("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        return Some(Duration::from_secs_f64((ms / 1000.0).max(0.0)));
+    }
+    if let Some(v) = get("retry-after") {
+        if let Ok(secs) = v.parse::<f64>() {
+            return Some(Duration::from_secs_f64(secs.max(0.0)));
+        }
+        if let Ok(when) = chrono::DateTime::parse_from_rfc2822(v) {
+            let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_milliseconds();
+            return Some(Duration::from_millis(u64::try_from(secs).unwrap_or(0)));
+        }
+    }
+    ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"]
+        .iter()
+        .filter_map(|h| get(h).and_then(parse_go_duration))
+        .min()
+}
+
+/// `1s`, `6m0s`, `1h2m3.5s`, `250ms` → Duration.
+fn parse_go_duration(s: &str) -> Option<std::time::Duration> {
+    let mut total = 0f64;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let value: f64 = num.parse().ok()?;
+        num.clear();
+        let unit = match c {
+            'h' => 3600.0,
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                0.001
+            }
+            'm' => 60.0,
+            's' => 1.0,
+            _ => return None,
+        };
+        total += value * unit;
+        any = true;
+    }
+    (any && num.is_empty()).then(|| std::time::Duration::from_secs_f64(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn status_codes_map_to_retry_decisions() {
+        let none = HeaderMap::new();
+        for s in [400, 401, 403, 404, 422] {
+            assert!(
+                matches!(
+                    classify_http("x", s, &none, ""),
+                    ProviderError::Permanent(_)
+                ),
+                "{s}"
+            );
+        }
+        for s in [408, 500, 502, 503, 504] {
+            assert!(
+                matches!(
+                    classify_http("x", s, &none, ""),
+                    ProviderError::Transient { .. }
+                ),
+                "{s}"
+            );
+        }
+        let quota = r#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}}"#;
+        assert!(matches!(
+            classify_http("x", 429, &none, quota),
+            ProviderError::Permanent(_)
+        ));
+    }
+
+    #[test]
+    fn retry_after_headers_become_the_next_delay() {
+        let e = classify_http("x", 429, &headers(&[("retry-after", "7")]), "");
+        assert_eq!(
+            e,
+            ProviderError::Transient {
+                message: "x answered HTTP 429".into(),
+                retry_after: Some(std::time::Duration::from_secs(7))
+            }
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "1500")])),
+            Some(std::time::Duration::from_millis(1500))
+        );
+        assert_eq!(
+            retry_after(&headers(&[
+                ("x-ratelimit-reset-requests", "6m0s"),
+                ("x-ratelimit-reset-tokens", "250ms")
+            ])),
+            Some(std::time::Duration::from_millis(250))
+        );
+        assert_eq!(
+            parse_go_duration("1h2m3.5s"),
+            Some(std::time::Duration::from_secs_f64(3723.5))
+        );
+        assert_eq!(parse_go_duration("soon"), None);
+    }
+
+    #[test]
+    fn error_bodies_give_a_short_detail_only() {
+        let body = r#"{"error":{"message":"Invalid schema for response_format","type":"invalid_request_error"}}"#;
+        let e = classify_http("OpenAI", 400, &HeaderMap::new(), body);
+        assert_eq!(
+            e.to_string(),
+            "OpenAI answered HTTP 400: Invalid schema for response_format"
+        );
+    }
+}

@@ -290,23 +290,29 @@ impl JobActivities {
                     errors::permanent(msg)
                 }
             })?;
-        let extracted = if page.content_type.starts_with("text/plain") {
-            scrape::extract_plain(&page.body)
-        } else {
-            scrape::extract_posting(&page.body, Some(&page.final_url))
-        };
+        // HTML parsing is CPU work: off the async runtime.
+        let final_url = page.final_url.clone();
+        let extracted = tokio::task::spawn_blocking(move || {
+            if page.content_type.starts_with("text/plain") {
+                scrape::extract_plain(&page.body)
+            } else {
+                scrape::extract_posting(&page.body, Some(&page.final_url))
+            }
+        })
+        .await
+        .map_err(|_| errors::permanent("the job page could not be read (it may be malformed)"))?;
         let chars = store_description(
             p,
             &input,
             &extracted.text,
-            Some(page.final_url.as_str()),
+            Some(final_url.as_str()),
             extracted.title.as_deref(),
             extracted.company.as_deref(),
         )
         .await?;
         Ok(JobFetched {
             chars,
-            final_url: Some(page.final_url.to_string()),
+            final_url: Some(final_url.to_string()),
         })
     }
 

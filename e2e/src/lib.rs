@@ -54,18 +54,22 @@ pub struct Stack {
     http: reqwest::Client,
 }
 
+/// Extra worker registrations (benchmarks add a baseline workflow).
+pub type Register =
+    Box<dyn FnOnce(&mut temporalio_sdk::WorkerOptions) -> anyhow::Result<()> + Send>;
+
 static STACK: OnceLock<Stack> = OnceLock::new();
 static N8N_STACK: OnceLock<Stack> = OnceLock::new();
 
 /// The shared stack, started on first use (embedded defaults, no n8n).
 pub fn stack() -> &'static Stack {
-    STACK.get_or_init(|| start(false).expect("start the end-to-end stack"))
+    STACK.get_or_init(|| start(false, None).expect("start the end-to-end stack"))
 }
 
 /// A second stack whose worker hands uploads to a fake n8n (wiremock) and
 /// waits for its callback for at most [`N8N_CALLBACK_TIMEOUT_SECS`].
 pub fn n8n_stack() -> &'static Stack {
-    N8N_STACK.get_or_init(|| start(true).expect("start the n8n stack"))
+    N8N_STACK.get_or_init(|| start(true, None).expect("start the n8n stack"))
 }
 
 pub const N8N_CALLBACK_TIMEOUT_SECS: u64 = 4;
@@ -182,7 +186,12 @@ pub async fn fresh_database(tag: &str) -> anyhow::Result<String> {
     Ok(url)
 }
 
-fn start(with_n8n: bool) -> anyhow::Result<Stack> {
+/// Start a stack of one's own (a benchmark, say), leaked for the process.
+pub fn start_stack(with_n8n: bool, register: Option<Register>) -> anyhow::Result<&'static Stack> {
+    Ok(Box::leak(Box::new(start(with_n8n, register)?)))
+}
+
+fn start(with_n8n: bool, register: Option<Register>) -> anyhow::Result<Stack> {
     // Quiet by default; RUST_LOG=info shows every request of the stack.
     shared::telemetry::init_with(
         &std::env::var("SMARTRESUME_LOG_FORMAT").unwrap_or_else(|_| "pretty".into()),
@@ -206,7 +215,7 @@ fn start(with_n8n: bool) -> anyhow::Result<Stack> {
             // The dev server is spawned from this thread (inside block_on), so
             // its parent-death signal fires when the process exits.
             rt.block_on(async move {
-                match boot(with_n8n).await {
+                match boot(with_n8n, register).await {
                     Ok((stack, env, mut worker)) => {
                         let _ = tx.send(Ok(stack));
                         if let Err(e) = worker.run().await {
@@ -239,7 +248,7 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-async fn boot(with_n8n: bool) -> anyhow::Result<Booted> {
+async fn boot(with_n8n: bool, register: Option<Register>) -> anyhow::Result<Booted> {
     shared::telemetry::install_crypto_provider();
     drop_stale_databases().await.ok();
     let db_url = fresh_database("e2e").await?;
@@ -323,7 +332,17 @@ async fn boot(with_n8n: bool) -> anyhow::Result<Booted> {
 
     let deps = workflows::worker::deps(&settings)?;
     let runtime = Runtime::from_current_tokio(Default::default())?;
-    let worker = workflows::worker::build(&runtime, client, &task_queue, &deps)?;
+    let worker =
+        workflows::worker::build_with(
+            &runtime,
+            client,
+            &task_queue,
+            &deps,
+            |opts| match register {
+                Some(r) => r(opts),
+                None => Ok(()),
+            },
+        )?;
 
     let gw_settings = settings.clone();
     tokio::spawn(async move {

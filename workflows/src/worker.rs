@@ -49,5 +49,18 @@ pub fn build(
     task_queue: &str,
     deps: &Deps,
 ) -> anyhow::Result<Worker> {
-    Worker::new(runtime, client, options(task_queue, deps)?).context("create worker")
+    build_with(runtime, client, task_queue, deps, |_| Ok(()))
+}
+
+/// Like [`build`], with extra registrations (benchmarks add a baseline workflow).
+pub fn build_with(
+    runtime: &Runtime,
+    client: Client,
+    task_queue: &str,
+    deps: &Deps,
+    extra: impl FnOnce(&mut WorkerOptions) -> anyhow::Result<()>,
+) -> anyhow::Result<Worker> {
+    let mut opts = options(task_queue, deps)?;
+    extra(&mut opts)?;
+    Worker::new(runtime, client, opts).context("create worker")
 }

@@ -24,6 +24,10 @@ fn replayer() -> WorkflowReplayer {
         .expect("register")
         .register_workflow::<workflows::PurgeResume>()
         .expect("register")
+        .register_workflow::<workflows::IngestJob>()
+        .expect("register")
+        .register_workflow::<workflows::OptimizeJob>()
+        .expect("register")
         .build();
     WorkflowReplayer::new(opts).expect("replayer")
 }
@@ -44,6 +48,9 @@ async fn recorded_histories_replay() {
         "parse_resume_n8n.json",
         "parse_resume_failed.json",
         "purge_resume.json",
+        "ingest_job_url.json",
+        "ingest_job_failed.json",
+        "optimize_job.json",
     ] {
         assert!(
             names.iter().any(|n| n == expected),
@@ -70,6 +77,35 @@ fn workflow_names_match_the_contract() {
     assert_eq!(
         workflows::ParseResume::progress.name(),
         shared::contracts::PROGRESS_QUERY
+    );
+    assert_eq!(
+        workflows::PurgeResume::run.name(),
+        shared::contracts::PURGE_RESUME
+    );
+    assert_eq!(
+        workflows::IngestJob::run.name(),
+        shared::contracts::INGEST_JOB
+    );
+    assert_eq!(
+        workflows::OptimizeJob::run.name(),
+        shared::contracts::OPTIMIZE_JOB
+    );
+    assert_eq!(
+        workflows::IngestJob::progress.name(),
+        shared::contracts::PROGRESS_QUERY
+    );
+    assert_eq!(
+        workflows::OptimizeJob::progress.name(),
+        shared::contracts::PROGRESS_QUERY
+    );
+    use temporalio_common::SignalDefinition;
+    assert_eq!(
+        workflows::ParseResume::n8n_callback.name(),
+        shared::contracts::N8N_CALLBACK_SIGNAL
+    );
+    assert_eq!(
+        workflows::IngestJob::n8n_callback.name(),
+        shared::contracts::N8N_CALLBACK_SIGNAL
     );
 }
 

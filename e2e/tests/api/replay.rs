@@ -23,6 +23,10 @@ pub async fn replay_and_maybe_record(s: &Stack, workflow_id: &str, file_name: &s
             .unwrap()
             .register_workflow::<workflows::PurgeResume>()
             .unwrap()
+            .register_workflow::<workflows::IngestJob>()
+            .unwrap()
+            .register_workflow::<workflows::OptimizeJob>()
+            .unwrap()
             .build(),
     )
     .unwrap();
@@ -119,4 +123,29 @@ async fn an_n8n_parse_run_replays() {
         "parse_resume_n8n.json",
     )
     .await;
+}
+
+#[tokio::test]
+async fn job_runs_replay() {
+    let s = stack();
+    let user = s.new_user().await;
+    let resume = crate::jobs::resume_from_text(&user, "resumes/en_backend_maya_lindqvist.md").await;
+    let job = crate::jobs::create_job(
+        &user,
+        json!({ "resume_id": resume, "job_url": format!("{}/job.html", s.pages.base_url) }),
+    )
+    .await;
+    let id = job["id"].as_str().unwrap().to_string();
+    crate::jobs::wait_job(&user, &id).await;
+    replay_and_maybe_record(s, &format!("ingest-job-{id}"), "ingest_job_url.json").await;
+    replay_and_maybe_record(s, &format!("optimize-job-{id}-1"), "optimize_job.json").await;
+
+    let bad = crate::jobs::create_job(
+        &user,
+        json!({ "resume_id": resume, "job_url": "http://10.1.2.3/job" }),
+    )
+    .await;
+    let bad_id = bad["id"].as_str().unwrap().to_string();
+    crate::jobs::wait_job(&user, &bad_id).await;
+    replay_and_maybe_record(s, &format!("ingest-job-{bad_id}"), "ingest_job_failed.json").await;
 }

@@ -134,3 +134,11 @@ async fn pagination_params_are_validated() {
     assert_eq!(r.data()["items"], json!([]));
     assert!(r.data()["next_cursor"].is_null());
 }
+
+#[tokio::test]
+async fn a_wrong_method_is_answered_in_the_envelope() {
+    let user = stack().new_user().await;
+    let r = e2e::TestUser::send(user.request(reqwest::Method::PUT, "/resumes")).await;
+    assert_eq!(r.status, 405);
+    assert_envelope(&r);
+}

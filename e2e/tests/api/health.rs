@@ -13,14 +13,18 @@ async fn health_is_ok_when_everything_is_up() {
 }
 
 /// A second gateway whose settings point somewhere else.
-async fn gateway_with(overrides: &[(&str, &str)]) -> e2e::TestUser {
+pub async fn gateway_with(overrides: &[(&str, &str)]) -> e2e::TestUser {
     let s = stack();
     let mut fig = Settings::figment()
         .merge(("database_url", s.db_url.clone()))
         .merge(("temporal_address", s.temporal_target.clone()))
         .merge(("supabase_jwt_secret", s.jwt_secret.clone()));
     for (k, v) in overrides {
-        fig = fig.merge((k.to_string(), v.to_string()));
+        // Like environment variables: numbers are numbers.
+        fig = match v.parse::<i64>() {
+            Ok(n) => fig.merge((k.to_string(), n)),
+            Err(_) => fig.merge((k.to_string(), v.to_string())),
+        };
     }
     let settings = Settings::from_figment(fig, Component::Gateway).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -67,4 +71,27 @@ async fn writes_answer_503_not_500_when_temporal_is_down() {
     // Nothing half-created: the user still has no resumes.
     let list = user.get("/resumes").await;
     assert_eq!(list.expect(200)["items"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn starting_work_is_rate_limited_per_user_with_retry_after() {
+    let gw = gateway_with(&[("rate_limit_per_minute", "2")]).await;
+    let a = stack().new_user().await;
+    let b = stack().new_user().await;
+    let as_user = |u: &e2e::TestUser| {
+        let mut x = gw.clone();
+        x.token = u.token.clone();
+        x
+    };
+    let (ga, gb) = (as_user(&a), as_user(&b));
+    let body = serde_json::json!({ "title": "t", "raw_text": "Some text" });
+    ga.post_json("/resumes/from-text", &body).await.expect(202);
+    ga.post_json("/resumes/from-text", &body).await.expect(202);
+    let r = ga.post_json("/resumes/from-text", &body).await;
+    r.expect_error(429, "rate_limited");
+    let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    // Reads are not limited, and other users are not affected.
+    ga.get("/resumes").await.expect(200);
+    gb.post_json("/resumes/from-text", &body).await.expect(202);
 }

@@ -6,7 +6,7 @@
 
 use crate::{
     optimize_job::{OPTIMIZE_STEPS, OptimizeJob},
-    support::{activity_options, failure_reason},
+    support::{activity_options, failure_reason, wait_for_callback},
 };
 use activities::{
     jobs::{ApplyN8nJob, JobActivities, JobFail, JobRef, N8nJobOutcome},
@@ -77,12 +77,8 @@ impl IngestJob {
                 ctx.set_current_details(format!(
                     "waiting up to {timeout_secs} s for n8n to scrape the page"
                 ));
-                let answered = temporalio_sdk::workflows::select! {
-                    _ = ctx.wait_condition(|s| s.n8n.is_some()) => true,
-                    _ = ctx.timer(Duration::from_secs(timeout_secs)) => false,
-                };
-                match (answered, ctx.state(|s| s.n8n.clone())) {
-                    (true, Some(cb)) => {
+                match wait_for_callback(ctx, timeout_secs, |s| s.n8n.clone()).await {
+                    Some(cb) => {
                         let outcome = ctx
                             .execute_activity(
                                 JobActivities::apply_n8n_job,
@@ -106,7 +102,7 @@ impl IngestJob {
                             Err(err) => return fail(ctx, &input, failure_reason(&err)).await,
                         }
                     }
-                    _ => ctx.set_current_details(format!(
+                    None => ctx.set_current_details(format!(
                         "n8n did not call back within {timeout_secs} s; fetching the page locally"
                     )),
                 }

@@ -10,7 +10,7 @@
 //! Whenever a step gives up, the version is marked `failed` with a readable
 //! reason first; a failed embedding leaves the parsed resume usable.
 
-use crate::support::{activity_options, failure_reason};
+use crate::support::{activity_options, failure_reason, wait_for_callback};
 use activities::resume::{
     ApplyN8n, FailVersion, N8nDispatch, N8nOutcome, ResumeActivities, VersionRef,
 };
@@ -70,13 +70,8 @@ impl ParseResume {
                     ctx.set_current_details(format!(
                         "waiting up to {timeout_secs} s for n8n to parse the file"
                     ));
-                    let answered = temporalio_sdk::workflows::select! {
-                        _ = ctx.wait_condition(|s| s.n8n.is_some()) => true,
-                        _ = ctx.timer(Duration::from_secs(timeout_secs)) => false,
-                    };
-                    let callback = ctx.state(|s| s.n8n.clone());
-                    match (answered, callback) {
-                        (true, Some(cb)) => {
+                    match wait_for_callback(ctx, timeout_secs, |s| s.n8n.clone()).await {
+                        Some(cb) => {
                             let outcome = ctx
                                 .execute_activity(
                                     ResumeActivities::apply_n8n_result,
@@ -111,7 +106,7 @@ impl ParseResume {
                                 Err(err) => return fail(ctx, &input, &err).await,
                             }
                         }
-                        _ => ctx.set_current_details(format!(
+                        None => ctx.set_current_details(format!(
                             "n8n did not call back within {timeout_secs} s; parsing locally"
                         )),
                     }

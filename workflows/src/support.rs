@@ -1,8 +1,9 @@
 //! Helpers shared by the workflows: activity options and failure reasons.
 
+use shared::contracts::N8nCallback;
 use std::time::Duration;
 use temporalio_common::{ActivityCloseTimeouts, RetryPolicy, error::IncomingError};
-use temporalio_sdk::{ActivityExecutionError, ActivityOptions};
+use temporalio_sdk::{ActivityExecutionError, ActivityOptions, WorkflowContext};
 
 /// Options for short DB/CPU activities: each attempt bounded, retried with
 /// backoff for transient faults, and never longer than `total` overall.
@@ -45,4 +46,18 @@ pub fn failure_reason(err: &ActivityExecutionError) -> String {
         Some(other) => other.to_string(),
         None => err.to_string(),
     }
+}
+
+/// Wait for an n8n callback signal (read from the workflow state by
+/// `received`) for at most `timeout_secs`; `None` when the time ran out.
+pub async fn wait_for_callback<W>(
+    ctx: &WorkflowContext<W>,
+    timeout_secs: u64,
+    received: fn(&W) -> Option<N8nCallback>,
+) -> Option<N8nCallback> {
+    let answered = temporalio_sdk::workflows::select! {
+        _ = ctx.wait_condition(move |s| received(s).is_some()) => true,
+        _ = ctx.timer(Duration::from_secs(timeout_secs)) => false,
+    };
+    if answered { ctx.state(received) } else { None }
 }

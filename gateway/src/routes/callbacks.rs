@@ -71,6 +71,52 @@ pub fn parse_id(field: &str, raw: Option<&str>) -> ApiResult<Uuid> {
         .map_err(|_| ApiError::BadRequest(format!("{field} is not a valid id")))
 }
 
+/// A callback payload to park in the inbox for one subject.
+struct Parked {
+    kind: &'static str,
+    subject_id: Uuid,
+    user_id: Uuid,
+    payload: Value,
+}
+
+/// Park the payload (an identical one is a no-op: 200, `duplicate: true`),
+/// then signal its id to the waiting workflow (409 when none waits).
+async fn deliver<F, Fut>(
+    state: &AppState,
+    parked: Parked,
+    signal: F,
+    not_waiting: &str,
+) -> ApiResult<Response>
+where
+    F: FnOnce(AppState, N8nCallback) -> Fut,
+    Fut: std::future::Future<Output = ApiResult<bool>>,
+{
+    let mut conn = state.db.acquire().await?;
+    let (inbox_id, new) = inbox::put(
+        &mut conn,
+        parked.user_id,
+        parked.kind,
+        parked.subject_id,
+        &parked.payload,
+        &digest(&parked.payload),
+    )
+    .await?;
+    drop(conn);
+    if !new {
+        return Ok(envelope::ok(CallbackAccepted {
+            accepted: true,
+            duplicate: true,
+        }));
+    }
+    if !signal(state.clone(), N8nCallback { inbox_id }).await? {
+        return Err(ApiError::Conflict(not_waiting.to_string()));
+    }
+    Ok(envelope::ok(CallbackAccepted {
+        accepted: true,
+        duplicate: false,
+    }))
+}
+
 /// n8n's parse result for an uploaded resume.
 #[utoipa::path(
     post, path = "/callbacks/n8n/resume", tag = "callbacks",
@@ -94,40 +140,28 @@ pub async fn n8n_resume(
     let version = resumes::find_version_any_user(&mut conn, version_id)
         .await?
         .ok_or(ApiError::NotFound("resume version"))?;
-    let payload = serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?;
-    let (inbox_id, new) = inbox::put(
-        &mut conn,
-        version.user_id,
-        "n8n_resume",
-        version_id,
-        &payload,
-        &digest(&payload),
-    )
-    .await?;
     drop(conn);
-    if !new {
-        return Ok(envelope::ok(CallbackAccepted {
-            accepted: true,
-            duplicate: true,
-        }));
-    }
-    let delivered = state
-        .temporal
-        .signal(
-            ParseResumeN8nCallback,
-            &contracts::parse_resume_workflow_id(version_id),
-            N8nCallback { inbox_id },
-        )
-        .await?;
-    if !delivered {
-        return Err(ApiError::Conflict(
-            "this resume version is no longer waiting for a parse result".into(),
-        ));
-    }
-    Ok(envelope::ok(CallbackAccepted {
-        accepted: true,
-        duplicate: false,
-    }))
+    deliver(
+        &state,
+        Parked {
+            kind: "n8n_resume",
+            subject_id: version_id,
+            user_id: version.user_id,
+            payload: serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?,
+        },
+        |state, cb| async move {
+            state
+                .temporal
+                .signal(
+                    ParseResumeN8nCallback,
+                    &contracts::parse_resume_workflow_id(version_id),
+                    cb,
+                )
+                .await
+        },
+        "this resume version is no longer waiting for a parse result",
+    )
+    .await
 }
 
 /// `POST /callbacks/n8n/job` body.
@@ -166,38 +200,26 @@ pub async fn n8n_job(
     let job = shared::db::jobs::find_job_any_user(&mut conn, job_id)
         .await?
         .ok_or(ApiError::NotFound("job"))?;
-    let payload = serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?;
-    let (inbox_id, new) = inbox::put(
-        &mut conn,
-        job.user_id,
-        "n8n_job",
-        job_id,
-        &payload,
-        &digest(&payload),
-    )
-    .await?;
     drop(conn);
-    if !new {
-        return Ok(envelope::ok(CallbackAccepted {
-            accepted: true,
-            duplicate: true,
-        }));
-    }
-    let delivered = state
-        .temporal
-        .signal(
-            contracts::IngestJobN8nCallback,
-            &contracts::ingest_job_workflow_id(job_id),
-            N8nCallback { inbox_id },
-        )
-        .await?;
-    if !delivered {
-        return Err(ApiError::Conflict(
-            "this job is no longer waiting for a scrape result".into(),
-        ));
-    }
-    Ok(envelope::ok(CallbackAccepted {
-        accepted: true,
-        duplicate: false,
-    }))
+    deliver(
+        &state,
+        Parked {
+            kind: "n8n_job",
+            subject_id: job_id,
+            user_id: job.user_id,
+            payload: serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?,
+        },
+        |state, cb| async move {
+            state
+                .temporal
+                .signal(
+                    contracts::IngestJobN8nCallback,
+                    &contracts::ingest_job_workflow_id(job_id),
+                    cb,
+                )
+                .await
+        },
+        "this job is no longer waiting for a scrape result",
+    )
+    .await
 }

@@ -54,17 +54,27 @@ impl PurgeActivities {
             .map_err(|e| errors::transient(e.to_string()))
     }
 
-    /// Delete the resume's chunks and their vectors.
+    /// Delete the resume's chunks and vectors, and those of its jobs.
     #[activity]
     pub async fn delete_resume_vectors(
         self: Arc<Self>,
         _ctx: ActivityContext,
         input: PurgeResumeInput,
     ) -> Result<u64, ActivityError> {
-        self.p
+        let mut n = self
+            .p
             .indexer
             .forget(input.user_id, "resume", input.resume_id)
             .await
-            .map_err(errors::provider)
+            .map_err(errors::provider)?;
+        for job in &input.job_ids {
+            n += self
+                .p
+                .indexer
+                .forget(input.user_id, "job", *job)
+                .await
+                .map_err(errors::provider)?;
+        }
+        Ok(n)
     }
 }

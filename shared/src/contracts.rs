@@ -121,6 +121,9 @@ pub struct N8nCallback {
 pub struct PurgeResumeInput {
     pub user_id: Uuid,
     pub resume_id: Uuid,
+    /// Jobs deleted with the resume: their chunks and vectors go too.
+    #[serde(default)]
+    pub job_ids: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

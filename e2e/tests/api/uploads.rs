@@ -543,10 +543,38 @@ async fn delete_removes_rows_files_chunks_and_vectors() {
     user.wait_parsed(&id).await;
     let dir = s.blob_dir.join(format!("resumes/{}/{id}", user.id));
     assert_eq!(walk(&dir).len(), 1, "the original is stored");
+    // A job of this resume goes with it, and so do the job's chunks.
+    let job = crate::jobs::create_job(
+        &user,
+        json!({ "resume_id": id, "job_description": e2e::fixture_text("jobs/en_backend_engineer_ledgerline.txt") }),
+    )
+    .await;
+    let job_id = job["id"].as_str().unwrap().to_string();
+    crate::jobs::wait_job(&user, &job_id).await;
 
     user.delete(&format!("/resumes/{id}")).await.expect(200);
-    assert!(walk(&dir).is_empty(), "files remain: {:?}", walk(&dir));
+    user.get(&format!("/jobs/{job_id}"))
+        .await
+        .expect_error(404, "not_found");
     let db = s.db().await;
+    let job_chunks: i64 =
+        sqlx::query_scalar("select count(*) from document_chunks where source_id = $1::uuid")
+            .bind(&job_id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    let job_vectors: i64 =
+        sqlx::query_scalar("select count(*) from vector_items where metadata->>'source_id' = $1")
+            .bind(&job_id)
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (job_chunks, job_vectors),
+        (0, 0),
+        "the job's chunks and vectors remain"
+    );
+    assert!(walk(&dir).is_empty(), "files remain: {:?}", walk(&dir));
     let rid: uuid::Uuid = id.parse().unwrap();
     let chunks: i64 =
         sqlx::query_scalar("select count(*) from document_chunks where source_id = $1")

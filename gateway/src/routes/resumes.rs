@@ -502,6 +502,7 @@ pub async fn delete(
     // which Temporal retries until done. It starts before the commit so a
     // Temporal outage deletes nothing; it only purges once the rows are gone.
     let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    let job_ids = db::jobs::job_ids_of_resume(&mut tx, user.user_id, id).await?;
     let deleted = resumes::delete_resume(&mut tx, user.user_id, id).await?;
     if !deleted {
         return Err(ApiError::NotFound("resume"));
@@ -515,6 +516,7 @@ pub async fn delete(
             input: PurgeResumeInput {
                 user_id: user.user_id,
                 resume_id: id,
+                job_ids,
             },
             summary: format!("Purge files and vectors of deleted resume {id}"),
             search_attributes: temporal::attributes(

@@ -494,3 +494,16 @@ pub async fn list_runs(
     .fetch_all(conn)
     .await
 }
+
+/// Ids of the jobs of a resume (they are deleted with it).
+pub async fn job_ids_of_resume(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    resume_id: Uuid,
+) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar("select id from jobs where resume_id = $1 and user_id = $2")
+        .bind(resume_id)
+        .bind(user_id)
+        .fetch_all(conn)
+        .await
+}

@@ -117,9 +117,11 @@ impl Indexer {
             .into_iter()
             .next()
             .unwrap_or_default();
+        // Only vectors of the current model are comparable with the query.
         let filter = Filter::default()
             .eq("source_kind", kind)
-            .eq("version_id", version_id.to_string());
+            .eq("version_id", version_id.to_string())
+            .eq("model", self.embedder.model());
         let matches = self.vectors.query(user_id, &vector, k, &filter).await?;
         let ids: Vec<String> = matches.iter().map(|m| m.id.clone()).collect();
         let mut conn = self.db.acquire().await?;

@@ -22,6 +22,19 @@ use url::Url;
 /// Variables read without the `SMARTRESUME_` prefix, each mapped to the key of
 /// the same name in lower case.
 pub const STANDARD_ENV: &[&str] = &[
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "OPENAI_MODEL",
+    "OPENAI_EMBEDDING_MODEL",
+    "PINECONE_API_KEY",
+    "PINECONE_INDEX_HOST",
+    "PINECONE_API_VERSION",
+    "S3_ENDPOINT",
+    "S3_BUCKET",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_FORCE_PATH_STYLE",
     "N8N_RESUME_WEBHOOK_URL",
     "N8N_JOB_WEBHOOK_URL",
     "N8N_CALLBACK_TIMEOUT_SECS",
@@ -104,6 +117,35 @@ pub struct Settings {
     pub fetch_allow: String,
     /// Timeout for fetching a job page, seconds.
     pub fetch_timeout_secs: u64,
+
+    /// OpenAI (or any OpenAI-compatible server): set the key to use it for
+    /// parsing, analysis, generation and embeddings instead of the offline engine.
+    #[serde(serialize_with = "ser_opt_secret")]
+    pub openai_api_key: Option<SecretString>,
+    pub openai_base_url: String,
+    pub openai_model: String,
+    pub openai_embedding_model: String,
+    pub openai_embedding_dims: usize,
+    pub openai_timeout_secs: u64,
+    /// USD per million prompt / completion tokens, for cost estimates.
+    pub openai_prompt_price_per_1m: f64,
+    pub openai_completion_price_per_1m: f64,
+
+    /// Pinecone: set both to store vectors there instead of Postgres.
+    #[serde(serialize_with = "ser_opt_secret")]
+    pub pinecone_api_key: Option<SecretString>,
+    pub pinecone_index_host: Option<String>,
+    pub pinecone_api_version: String,
+
+    /// S3-compatible storage (Supabase Storage's S3 endpoint): set endpoint,
+    /// bucket and keys to keep files there instead of `SMARTRESUME_BLOB_DIR`.
+    pub s3_endpoint: Option<String>,
+    pub s3_bucket: Option<String>,
+    pub s3_region: String,
+    pub s3_access_key_id: Option<String>,
+    #[serde(serialize_with = "ser_opt_secret")]
+    pub s3_secret_access_key: Option<SecretString>,
+    pub s3_force_path_style: bool,
 }
 
 impl Default for Settings {
@@ -136,6 +178,23 @@ impl Default for Settings {
             n8n_request_timeout_secs: 15,
             fetch_allow: String::new(),
             fetch_timeout_secs: 15,
+            openai_api_key: None,
+            openai_base_url: "https://api.openai.com/v1".into(),
+            openai_model: "gpt-4o-mini".into(),
+            openai_embedding_model: "text-embedding-3-small".into(),
+            openai_embedding_dims: 1536,
+            openai_timeout_secs: 60,
+            openai_prompt_price_per_1m: 0.15,
+            openai_completion_price_per_1m: 0.60,
+            pinecone_api_key: None,
+            pinecone_index_host: None,
+            pinecone_api_version: "2025-04".into(),
+            s3_endpoint: None,
+            s3_bucket: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_force_path_style: true,
         }
     }
 }
@@ -175,6 +234,19 @@ impl fmt::Debug for Settings {
             .field("frontend_origin", &self.frontend_origin)
             .field("bind", &self.bind)
             .field("public_url", &self.public_url)
+            .field(
+                "openai_api_key",
+                &self.openai_api_key.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field(
+                "pinecone_api_key",
+                &self.pinecone_api_key.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field(
+                "s3_secret_access_key",
+                &self.s3_secret_access_key.as_ref().map(|_| "[REDACTED]"),
+            )
+            .field("providers", &self.providers())
             .finish_non_exhaustive()
     }
 }
@@ -190,6 +262,23 @@ pub fn redact_url(raw: &str) -> String {
         }
         Err(_) => "<unparsable url>".into(),
     }
+}
+
+/// The implementation behind each capability, as `/health` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Providers {
+    /// `offline` or `openai:<model>`
+    pub llm: String,
+    /// `local` or `openai:<model>`
+    pub embeddings: String,
+    /// `postgres` or `pinecone`
+    pub vectors: String,
+    /// `local` or `s3`
+    pub storage: String,
+    /// `local` or `n8n`
+    pub resume_parsing: String,
+    /// `local` or `n8n`
+    pub job_scraping: String,
 }
 
 /// Which binary is starting; each needs a different subset of settings.
@@ -293,6 +382,55 @@ impl Settings {
                     Ok(u) if matches!(u.scheme(), "http" | "https") => {}
                     _ => problems.push(format!("{var}: {u:?} is not an http(s) URL")),
                 }
+            }
+        }
+        if self.openai_api_key.is_some() {
+            match Url::parse(&self.openai_base_url) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                _ => problems.push(format!(
+                    "OPENAI_BASE_URL: {:?} is not an http(s) URL",
+                    self.openai_base_url
+                )),
+            }
+            if self.openai_model.trim().is_empty() {
+                problems.push("OPENAI_MODEL: must not be empty".into());
+            }
+            if self.openai_embedding_model.trim().is_empty() {
+                problems.push("OPENAI_EMBEDDING_MODEL: must not be empty".into());
+            }
+        }
+        match (&self.pinecone_api_key, &self.pinecone_index_host) {
+            (Some(_), None) => {
+                problems.push("PINECONE_INDEX_HOST: required when PINECONE_API_KEY is set".into())
+            }
+            (None, Some(_)) => {
+                problems.push("PINECONE_API_KEY: required when PINECONE_INDEX_HOST is set".into())
+            }
+            (Some(_), Some(h)) => match Url::parse(h) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {}
+                _ => problems.push(format!("PINECONE_INDEX_HOST: {h:?} is not an http(s) URL")),
+            },
+            (None, None) => {}
+        }
+        let s3_parts = [
+            ("S3_ENDPOINT", self.s3_endpoint.is_some()),
+            ("S3_BUCKET", self.s3_bucket.is_some()),
+            ("S3_ACCESS_KEY_ID", self.s3_access_key_id.is_some()),
+            ("S3_SECRET_ACCESS_KEY", self.s3_secret_access_key.is_some()),
+        ];
+        if s3_parts.iter().any(|(_, set)| *set) {
+            for (var, set) in s3_parts {
+                if !set {
+                    problems.push(format!("{var}: required when S3 storage is configured (S3_ENDPOINT, S3_BUCKET and the keys)"));
+                }
+            }
+            if let Some(e) = &self.s3_endpoint
+                && !matches!(
+                    Url::parse(e).map(|u| u.scheme().to_string()).as_deref(),
+                    Ok("http" | "https")
+                )
+            {
+                problems.push(format!("S3_ENDPOINT: {e:?} is not an http(s) URL"));
             }
         }
         if self.n8n_callback_timeout_secs == 0 {
@@ -423,6 +561,47 @@ impl Settings {
         Url::parse(&self.public_url).unwrap_or_else(|_| {
             Url::parse("http://localhost:8080").unwrap_or_else(|_| unreachable_url())
         })
+    }
+
+    /// Which implementation serves each capability (never a secret).
+    pub fn providers(&self) -> Providers {
+        let openai = self.openai_api_key.is_some();
+        Providers {
+            llm: if openai {
+                format!("openai:{}", self.openai_model)
+            } else {
+                "offline".into()
+            },
+            embeddings: if openai {
+                format!("openai:{}", self.openai_embedding_model)
+            } else {
+                "local".into()
+            },
+            vectors: if self.pinecone_api_key.is_some() {
+                "pinecone"
+            } else {
+                "postgres"
+            }
+            .into(),
+            storage: if self.s3_bucket.is_some() {
+                "s3"
+            } else {
+                "local"
+            }
+            .into(),
+            resume_parsing: if self.n8n_resume_webhook_url.is_some() {
+                "n8n"
+            } else {
+                "local"
+            }
+            .into(),
+            job_scraping: if self.n8n_job_webhook_url.is_some() {
+                "n8n"
+            } else {
+                "local"
+            }
+            .into(),
+        }
     }
 
     pub fn fetch_allow_list(&self) -> Vec<String> {
@@ -565,6 +744,59 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("lots-of-secret"), "{text}");
+    }
+
+    #[test]
+    fn keys_switch_capabilities_to_cloud_providers() {
+        let local = with(&[], Component::Worker).unwrap().providers();
+        assert_eq!(
+            (
+                local.llm.as_str(),
+                local.vectors.as_str(),
+                local.storage.as_str()
+            ),
+            ("offline", "postgres", "local")
+        );
+        let cloud = with(
+            &[
+                ("openai_api_key", "sk-test-0123456789"),
+                ("pinecone_api_key", "pc-key"),
+                ("pinecone_index_host", "https://idx-abc.svc.pinecone.io"),
+                ("s3_endpoint", "https://proj.supabase.co/storage/v1/s3"),
+                ("s3_bucket", "resumes"),
+                ("s3_access_key_id", "AKIA"),
+                ("s3_secret_access_key", "s3-secret-value"),
+            ],
+            Component::Worker,
+        )
+        .unwrap();
+        let p = cloud.providers();
+        assert_eq!(p.llm, "openai:gpt-4o-mini");
+        assert_eq!(p.embeddings, "openai:text-embedding-3-small");
+        assert_eq!((p.vectors.as_str(), p.storage.as_str()), ("pinecone", "s3"));
+        let dbg = format!("{cloud:?}");
+        assert!(
+            !dbg.contains("sk-test") && !dbg.contains("s3-secret-value") && !dbg.contains("pc-key"),
+            "{dbg}"
+        );
+    }
+
+    #[test]
+    fn half_configured_providers_are_reported() {
+        let err = with(
+            &[("s3_bucket", "b"), ("pinecone_api_key", "k")],
+            Component::Worker,
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        for var in [
+            "S3_ENDPOINT",
+            "S3_ACCESS_KEY_ID",
+            "S3_SECRET_ACCESS_KEY",
+            "PINECONE_INDEX_HOST",
+        ] {
+            assert!(text.contains(var), "{var} in:\n{text}");
+        }
     }
 
     #[test]

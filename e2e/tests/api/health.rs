@@ -10,6 +10,14 @@ async fn health_is_ok_when_everything_is_up() {
     assert_eq!(d["status"], "ok");
     assert_eq!(d["database"], "ok");
     assert_eq!(d["temporal"], "ok");
+    // With no keys, every capability runs on the embedded default.
+    assert_eq!(
+        d["providers"],
+        serde_json::json!({
+            "llm": "offline", "embeddings": "local", "vectors": "postgres",
+            "storage": "local", "resume_parsing": "local", "job_scraping": "local"
+        })
+    );
 }
 
 /// A second gateway whose settings point somewhere else.

@@ -18,6 +18,8 @@ pub struct Health {
     pub database: &'static str,
     #[schema(example = "ok")]
     pub temporal: &'static str,
+    /// Which implementation serves each capability (embedded default or cloud).
+    pub providers: shared::config::Providers,
 }
 
 /// Liveness of the API and the two services it cannot work without.
@@ -54,6 +56,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
         },
         database: part(db.is_ok()),
         temporal: part(temporal.is_ok()),
+        providers: state.settings.providers(),
     };
     if db.is_ok() && temporal.is_ok() {
         return crate::envelope::ok(report);
@@ -66,7 +69,11 @@ pub async fn health(State(state): State<AppState>) -> Response {
     let verb = if failing.len() > 1 { "are" } else { "is" };
     ApiError::Degraded {
         message: format!("{} {verb} unavailable", failing.join(" and ")),
-        parts: serde_json::json!({ "database": report.database, "temporal": report.temporal }),
+        parts: serde_json::json!({
+            "database": report.database,
+            "temporal": report.temporal,
+            "providers": report.providers,
+        }),
     }
     .into_response()
 }

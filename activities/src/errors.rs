@@ -30,6 +30,25 @@ pub fn transient(err: impl std::fmt::Display) -> ActivityError {
     )
 }
 
+/// How long after an activity was first scheduled a missing row may still be
+/// on its way: the gateway starts a workflow just before it commits the row.
+pub const COMMIT_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A row the workflow was started for is missing. Shortly after the start it
+/// is probably not committed yet (retry); later it is gone (permanent).
+pub fn missing_row(ctx: &temporalio_sdk::activities::ActivityContext, what: &str) -> ActivityError {
+    let since = ctx
+        .info()
+        .scheduled_time
+        .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+        .unwrap_or_default();
+    if since < COMMIT_GRACE {
+        transient(format!("{what} is not stored yet"))
+    } else {
+        permanent(format!("{what} no longer exists"))
+    }
+}
+
 /// Database errors are transient: the row or connection will be back.
 pub fn db(err: sqlx::Error) -> ActivityError {
     tracing::warn!(error = %err, "database error in activity");

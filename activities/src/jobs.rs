@@ -113,12 +113,16 @@ pub fn first_line_title(text: &str) -> Option<String> {
         .map(|l| l.chars().take(120).collect::<String>().trim().to_string())
 }
 
-async fn load(p: &Providers, j: &JobRef) -> Result<jobs::JobRow, ActivityError> {
+async fn load(
+    p: &Providers,
+    ctx: &ActivityContext,
+    j: &JobRef,
+) -> Result<jobs::JobRow, ActivityError> {
     let mut conn = p.db.acquire().await.map_err(errors::db)?;
     jobs::get_job(&mut conn, j.user_id, j.job_id)
         .await
         .map_err(errors::db)?
-        .ok_or_else(|| errors::permanent("this job no longer exists"))
+        .ok_or_else(|| errors::missing_row(ctx, "this job"))
 }
 
 /// Normalise and store a posting text (from n8n or a fetched page).
@@ -161,10 +165,10 @@ impl JobActivities {
     #[activity]
     pub async fn start_ingest(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: JobRef,
     ) -> Result<JobStart, ActivityError> {
-        let job = load(&self.p, &input).await?;
+        let job = load(&self.p, &ctx, &input).await?;
         let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
         jobs::set_status(
             &mut conn,
@@ -188,14 +192,14 @@ impl JobActivities {
     #[activity]
     pub async fn dispatch_job_to_n8n(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: JobRef,
     ) -> Result<N8nDispatch, ActivityError> {
         let p = &self.p;
         let Some(webhook) = p.n8n.job_url.clone() else {
             return Ok(N8nDispatch::NotConfigured);
         };
-        let job = load(p, &input).await?;
+        let job = load(p, &ctx, &input).await?;
         let Some(url) = job.job_url.as_deref() else {
             return Ok(N8nDispatch::NotConfigured);
         };
@@ -271,11 +275,11 @@ impl JobActivities {
     #[activity]
     pub async fn fetch_job_page(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: JobRef,
     ) -> Result<JobFetched, ActivityError> {
         let p = &self.p;
-        let job = load(p, &input).await?;
+        let job = load(p, &ctx, &input).await?;
         let url = job
             .job_url
             .clone()
@@ -320,11 +324,11 @@ impl JobActivities {
     #[activity]
     pub async fn parse_job_description(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: JobRef,
     ) -> Result<JobParsed, ActivityError> {
         let p = &self.p;
-        let job = load(p, &input).await?;
+        let job = load(p, &ctx, &input).await?;
         let body = job
             .job_description
             .clone()
@@ -368,11 +372,11 @@ impl JobActivities {
     #[activity]
     pub async fn embed_job(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: JobRef,
     ) -> Result<JobIndexed, ActivityError> {
         let p = &self.p;
-        let job = load(p, &input).await?;
+        let job = load(p, &ctx, &input).await?;
         let body = job.job_description.clone().unwrap_or_default();
         let lang = job.jd_lang().unwrap_or_else(|| text::detect_lang(&body));
         let chunks = p

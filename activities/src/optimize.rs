@@ -73,12 +73,12 @@ struct Loaded {
     parsed_job: ParsedJob,
 }
 
-async fn load(p: &Providers, r: &RunRef) -> Result<Loaded, ActivityError> {
+async fn load(p: &Providers, ctx: &ActivityContext, r: &RunRef) -> Result<Loaded, ActivityError> {
     let mut conn = p.db.acquire().await.map_err(errors::db)?;
     let job = jobs::get_job(&mut conn, r.user_id, r.job_id)
         .await
         .map_err(errors::db)?
-        .ok_or_else(|| errors::permanent("this job no longer exists"))?;
+        .ok_or_else(|| errors::missing_row(ctx, "this job"))?;
     let run = jobs::get_run(&mut conn, r.user_id, r.job_id, r.run_no)
         .await
         .map_err(errors::db)?
@@ -176,7 +176,7 @@ impl OptimizeActivities {
     #[activity]
     pub async fn prepare_run(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: RunRef,
     ) -> Result<Prepared, ActivityError> {
         let p = &self.p;
@@ -184,7 +184,12 @@ impl OptimizeActivities {
         let job = jobs::get_job(&mut conn, input.user_id, input.job_id)
             .await
             .map_err(errors::db)?
-            .ok_or_else(|| errors::permanent("this job no longer exists"))?;
+            .ok_or_else(|| errors::missing_row(&ctx, "this job"))?;
+        // A refine starts the run just before it commits the job's new run
+        // number and settings: wait for them rather than read stale ones.
+        if job.run_count < input.run_no {
+            return Err(errors::missing_row(&ctx, "this optimisation run"));
+        }
         if job.parsed_json.is_none() {
             return Err(errors::permanent("the job description was not parsed"));
         }
@@ -254,11 +259,11 @@ impl OptimizeActivities {
     #[activity]
     pub async fn search_resume_vs_job(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: RunRef,
     ) -> Result<Searched, ActivityError> {
         let p = &self.p;
-        let l = load(p, &input).await?;
+        let l = load(p, &ctx, &input).await?;
         let reqs = requirements(&l.parsed_job);
         let mut retrieval: Vec<(String, Vec<RetrievedChunk>)> = Vec::new();
         let mut best: BTreeMap<String, (f32, String)> = BTreeMap::new();
@@ -327,11 +332,11 @@ impl OptimizeActivities {
     #[activity]
     pub async fn analyze_resume_vs_job(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: RunRef,
     ) -> Result<Analyzed, ActivityError> {
         let p = &self.p;
-        let l = load(p, &input).await?;
+        let l = load(p, &ctx, &input).await?;
         let retrieved = retrieved_from(&l.run);
         let resume_text = l.version.raw_text.clone().unwrap_or_default();
         let job_text = l.job.job_description.clone().unwrap_or_default();
@@ -377,11 +382,11 @@ impl OptimizeActivities {
     #[activity]
     pub async fn generate_optimized_resume(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: RunRef,
     ) -> Result<Generated, ActivityError> {
         let p = &self.p;
-        let l = load(p, &input).await?;
+        let l = load(p, &ctx, &input).await?;
         let retrieved = retrieved_from(&l.run);
         let resume_text = l.version.raw_text.clone().unwrap_or_default();
         let out = l.run.output_lang.clone().unwrap_or_else(|| "en".into());

@@ -106,12 +106,16 @@ struct N8nResumeRequest<'a> {
     callback_url: &'a str,
 }
 
-async fn load(p: &Providers, v: &VersionRef) -> Result<resumes::VersionRow, ActivityError> {
+async fn load(
+    p: &Providers,
+    ctx: &ActivityContext,
+    v: &VersionRef,
+) -> Result<resumes::VersionRow, ActivityError> {
     let mut conn = p.db.acquire().await.map_err(errors::db)?;
     resumes::get_version(&mut conn, v.user_id, v.version_id)
         .await
         .map_err(errors::db)?
-        .ok_or_else(|| errors::permanent("this resume version no longer exists"))
+        .ok_or_else(|| errors::missing_row(ctx, "this resume version"))
 }
 
 /// Normalise, check and store extracted text; shared by every way text arrives.
@@ -188,14 +192,14 @@ impl ResumeActivities {
     #[activity]
     pub async fn dispatch_to_n8n(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<N8nDispatch, ActivityError> {
         let p = &self.p;
         let Some(webhook) = p.n8n.resume_url.clone() else {
             return Ok(N8nDispatch::NotConfigured);
         };
-        let version = load(p, &input).await?;
+        let version = load(p, &ctx, &input).await?;
         let Some(path) = version.file_path.as_deref() else {
             return Ok(N8nDispatch::NotConfigured);
         };
@@ -236,7 +240,7 @@ impl ResumeActivities {
     #[activity]
     pub async fn apply_n8n_result(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: ApplyN8n,
     ) -> Result<N8nOutcome, ActivityError> {
         let p = &self.p;
@@ -286,7 +290,7 @@ impl ResumeActivities {
             .as_ref()
             .and_then(|j| engine::validate_parsed_resume(j).ok());
         let n8n_structure = parsed.is_some();
-        let version = load(p, &v).await?;
+        let version = load(p, &ctx, &v).await?;
         let raw = version.raw_text.unwrap_or_default();
         structure_and_save(
             p,
@@ -308,11 +312,11 @@ impl ResumeActivities {
     #[activity]
     pub async fn extract_text(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<Extracted, ActivityError> {
         let p = &self.p;
-        let version = load(p, &input).await?;
+        let version = load(p, &ctx, &input).await?;
         if version.parse_status == ParseStatus::Failed {
             return Err(errors::permanent(
                 version
@@ -371,11 +375,11 @@ impl ResumeActivities {
     #[activity]
     pub async fn structure(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<Structured, ActivityError> {
         let p = &self.p;
-        let version = load(p, &input).await?;
+        let version = load(p, &ctx, &input).await?;
         let raw = version
             .raw_text
             .clone()
@@ -390,11 +394,11 @@ impl ResumeActivities {
     #[activity]
     pub async fn embed_version(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<Indexed, ActivityError> {
         let p = &self.p;
-        let version = load(p, &input).await?;
+        let version = load(p, &ctx, &input).await?;
         let raw = version.raw_text.clone().unwrap_or_default();
         let lang = version.detected_lang().unwrap_or(Lang::En);
         let chunks = p

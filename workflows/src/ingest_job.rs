@@ -114,8 +114,10 @@ impl IngestJob {
                         job.clone(),
                         activity_options(
                             "fetch the job page",
-                            Duration::from_secs(60),
-                            Duration::from_secs(300),
+                            // A page that cannot be read within a minute and a
+                            // half (DNS, timeouts) is reported, not retried on.
+                            Duration::from_secs(30),
+                            Duration::from_secs(90),
                         ),
                     )
                     .await

@@ -8,7 +8,8 @@ RUN cargo build --release --locked --bin gateway --bin worker --bin smartresume-
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 smartresume
+ && useradd --system --uid 10001 smartresume \
+ && mkdir -p /data/blobs && chown smartresume /data/blobs
 COPY --from=build /src/target/release/gateway /src/target/release/worker /src/target/release/smartresume-admin /usr/local/bin/
 USER smartresume
 ENV SMARTRESUME_BIND=0.0.0.0:8080 SMARTRESUME_LOG_FORMAT=json

@@ -338,11 +338,50 @@ impl Settings {
     }
 
     pub fn from_figment(fig: Figment, component: Component) -> Result<Settings, ConfigError> {
-        let settings: Settings = fig.extract().map_err(|e| ConfigError {
+        let mut settings: Settings = fig.extract().map_err(|e| ConfigError {
             problems: e.into_iter().map(|e| describe_figment_error(&e)).collect(),
         })?;
+        settings.blank_means_unset();
         settings.validate(component)?;
         Ok(settings)
+    }
+
+    /// `FOO=` (as docker-compose passes an unset `${FOO:-}`) means "not set".
+    fn blank_means_unset(&mut self) {
+        fn text(v: &mut Option<String>) {
+            if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
+                *v = None;
+            }
+        }
+        fn secret(v: &mut Option<SecretString>) {
+            if v.as_ref()
+                .is_some_and(|s| s.expose_secret().trim().is_empty())
+            {
+                *v = None;
+            }
+        }
+        for v in [
+            &mut self.supabase_jwks_url,
+            &mut self.supabase_jwt_issuer,
+            &mut self.n8n_resume_webhook_url,
+            &mut self.n8n_job_webhook_url,
+            &mut self.pinecone_index_host,
+            &mut self.s3_endpoint,
+            &mut self.s3_bucket,
+            &mut self.s3_access_key_id,
+        ] {
+            text(v);
+        }
+        for v in [
+            &mut self.supabase_jwt_secret,
+            &mut self.workflow_token,
+            &mut self.signing_key,
+            &mut self.openai_api_key,
+            &mut self.pinecone_api_key,
+            &mut self.s3_secret_access_key,
+        ] {
+            secret(v);
+        }
     }
 
     /// One message per bad value; all problems are reported together.
@@ -797,6 +836,22 @@ mod tests {
         ] {
             assert!(text.contains(var), "{var} in:\n{text}");
         }
+    }
+
+    #[test]
+    fn empty_values_mean_unset() {
+        let s = with(
+            &[
+                ("openai_api_key", ""),
+                ("s3_bucket", " "),
+                ("n8n_resume_webhook_url", ""),
+            ],
+            Component::Worker,
+        )
+        .unwrap();
+        assert_eq!(s.providers().llm, "offline");
+        assert_eq!(s.providers().storage, "local");
+        assert_eq!(s.providers().resume_parsing, "local");
     }
 
     #[test]

@@ -111,6 +111,30 @@ pub fn provider(e: ProviderError) -> ActivityError {
     }
 }
 
+/// [`provider`], with a retry budget: a transient failure that has gone on
+/// for `budget` since the activity was first scheduled becomes permanent, so
+/// the workflow marks the job failed with the reason instead of retrying
+/// until its schedule-to-close timeout.
+pub fn provider_within(
+    ctx: &temporalio_sdk::activities::ActivityContext,
+    budget: std::time::Duration,
+    e: ProviderError,
+) -> ActivityError {
+    let info = ctx.info();
+    let since = info
+        .scheduled_time
+        .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+        .unwrap_or_default();
+    match e {
+        ProviderError::Transient { message, .. } if since >= budget => permanent(format!(
+            "{message}; still failing after {} attempts over {}s, so this run was stopped — please try again later",
+            info.attempt,
+            since.as_secs()
+        )),
+        e => provider(e),
+    }
+}
+
 impl From<sqlx::Error> for ProviderError {
     fn from(e: sqlx::Error) -> Self {
         ProviderError::transient(format!("database unavailable: {e}"))

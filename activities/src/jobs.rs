@@ -340,7 +340,7 @@ impl JobActivities {
             .analyst
             .parse_job(&body, Some(lang.as_str()))
             .await
-            .map_err(errors::provider)?;
+            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
         let title = if job.title_is_explicit {
             job.title.clone()
         } else {
@@ -392,7 +392,7 @@ impl JobActivities {
                 lang.as_str(),
             )
             .await
-            .map_err(errors::provider)?;
+            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
         Ok(JobIndexed { chunks })
     }
 

@@ -13,6 +13,7 @@ pub mod indexing;
 pub mod jobs;
 pub mod llm;
 pub mod n8n;
+pub mod openai;
 pub mod optimize;
 pub mod providers;
 pub mod purge;

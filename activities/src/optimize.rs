@@ -22,7 +22,8 @@ use temporalio_sdk::activities::{ActivityContext, ActivityError};
 use uuid::Uuid;
 
 /// Resume chunks retrieved per requirement.
-const TOP_K: usize = 3;
+/// Resume chunks retrieved per requirement.
+pub const TOP_K: usize = 3;
 /// Matches shown in `result.matches.items`.
 const MAX_MATCH_ITEMS: usize = 10;
 
@@ -110,7 +111,7 @@ async fn load(p: &Providers, ctx: &ActivityContext, r: &RunRef) -> Result<Loaded
 }
 
 /// The requirements to search for: must-haves and nice-to-haves, else keywords.
-fn requirements(job: &ParsedJob) -> Vec<String> {
+pub fn requirements(job: &ParsedJob) -> Vec<String> {
     let mut reqs: Vec<String> = job
         .must_have
         .iter()
@@ -272,7 +273,7 @@ impl OptimizeActivities {
                 .indexer
                 .search_chunks(input.user_id, "resume", l.version.id, req, TOP_K)
                 .await
-                .map_err(errors::provider)?;
+                .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
             for h in &hits {
                 let e = best
                     .entry(h.chunk_id.clone())
@@ -352,7 +353,7 @@ impl OptimizeActivities {
                 output_lang: &out,
             })
             .await
-            .map_err(errors::provider)?;
+            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
         let report = sanitize_report(analysis.report.clone(), &resume_text);
         let met = report.requirements.iter().filter(|r| r.met).count() as u32;
         let unmet = report.requirements.len() as u32 - met;
@@ -412,7 +413,7 @@ impl OptimizeActivities {
                 retrieved: &retrieved,
             })
             .await
-            .map_err(errors::provider)?;
+            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
         // Whatever engine wrote it, nothing untraceable to the source survives.
         let (verified, removed) = engine::verify(&optimized.markdown, &l.resume, &resume_text);
         let preview = sanitize_markdown(&verified);

@@ -6,6 +6,7 @@ use crate::{
     indexing::Indexer,
     llm::{Analyst, OfflineAnalyst},
     n8n::N8nClient,
+    openai::{OpenAiAnalyst, OpenAiClient, OpenAiEmbedder},
     scrape::FetchPolicy,
     vectors::{PgVectorStore, VectorStore},
 };
@@ -26,13 +27,44 @@ pub struct Providers {
     pub download_ttl: Duration,
     pub analyst: Arc<dyn Analyst>,
     pub fetch_policy: FetchPolicy,
+    /// How long a failing provider is retried before the job fails.
+    pub retry_budget: Duration,
 }
 
 impl Providers {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Providers> {
         shared::telemetry::install_crypto_provider();
         let db = shared::db::connect(settings.database_url(), settings.database_max_connections)?;
-        let embedder: Arc<dyn Embedder> = Arc::new(LocalEmbedder);
+        let openai = match &settings.openai_api_key {
+            Some(key) => Some(
+                OpenAiClient::new(
+                    &settings.openai_base_url,
+                    key.clone(),
+                    Duration::from_secs(settings.openai_timeout_secs),
+                )
+                .context("OpenAI client")?,
+            ),
+            None => None,
+        };
+        let embedder: Arc<dyn Embedder> = match &openai {
+            Some(client) => Arc::new(OpenAiEmbedder {
+                client: client.clone(),
+                model: settings.openai_embedding_model.clone(),
+                dims: settings.openai_embedding_dims,
+            }),
+            None => Arc::new(LocalEmbedder),
+        };
+        let analyst: Arc<dyn Analyst> = match &openai {
+            Some(client) => Arc::new(OpenAiAnalyst {
+                client: client.clone(),
+                model: settings.openai_model.clone(),
+                prices: (
+                    settings.openai_prompt_price_per_1m,
+                    settings.openai_completion_price_per_1m,
+                ),
+            }),
+            None => Arc::new(OfflineAnalyst),
+        };
         let vectors: Arc<dyn VectorStore> = Arc::new(PgVectorStore { db: db.clone() });
         let parse = |v: &Option<String>, name: &str| -> anyhow::Result<Option<Url>> {
             v.as_deref()
@@ -58,7 +90,8 @@ impl Providers {
             n8n,
             public_url: settings.public_url(),
             download_ttl: settings.download_url_ttl(),
-            analyst: Arc::new(OfflineAnalyst),
+            analyst,
+            retry_budget: Duration::from_secs(settings.provider_retry_budget_secs),
             fetch_policy: FetchPolicy {
                 allow: settings.fetch_allow_list(),
                 timeout: Duration::from_secs(settings.fetch_timeout_secs),

@@ -150,13 +150,32 @@ async fn store_text(
 /// Structure text into `parsed_json` + `content_md`, mark the version parsed.
 async fn structure_and_save(
     p: &Providers,
+    ctx: &ActivityContext,
     v: &VersionRef,
     raw: &str,
     lang: Lang,
     content_md: Option<String>,
     parsed: Option<engine::ParsedResume>,
 ) -> Result<Structured, ActivityError> {
-    let parsed = parsed.unwrap_or_else(|| engine::parse_resume(raw, Some(lang.as_str())));
+    let parsed = match parsed {
+        Some(parsed) => parsed,
+        None => {
+            let (parsed, usage) = p
+                .analyst
+                .parse_resume(raw, lang.as_str())
+                .await
+                .map_err(|e| errors::provider_within(ctx, p.retry_budget, e))?;
+            if usage.calls > 0 {
+                tracing::info!(
+                    engine = %p.analyst.name(),
+                    prompt_tokens = usage.prompt_tokens,
+                    completion_tokens = usage.completion_tokens,
+                    "resume structured"
+                );
+            }
+            parsed
+        }
+    };
     let content_md = content_md
         .filter(|m| !m.trim().is_empty())
         .unwrap_or_else(|| engine::resume_to_markdown(&parsed));
@@ -294,6 +313,7 @@ impl ResumeActivities {
         let raw = version.raw_text.unwrap_or_default();
         structure_and_save(
             p,
+            &ctx,
             &v,
             &raw,
             extracted.detected_lang,
@@ -386,7 +406,7 @@ impl ResumeActivities {
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| errors::permanent("the resume has no extracted text to parse"))?;
         let lang = version.detected_lang().unwrap_or(Lang::En);
-        structure_and_save(p, &input, &raw, lang, None, None).await
+        structure_and_save(p, &ctx, &input, &raw, lang, None, None).await
     }
 
     /// Chunk and embed the version's text into the vector store (namespace =
@@ -414,7 +434,7 @@ impl ResumeActivities {
                 lang.as_str(),
             )
             .await
-            .map_err(errors::provider)?;
+            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
         let mut conn = p.db.acquire().await.map_err(errors::db)?;
         resumes::set_embedding_status(
             &mut conn,

@@ -32,6 +32,7 @@ use uuid::Uuid;
 
 pub mod http;
 pub mod jwks;
+pub mod openai;
 pub mod pages;
 
 pub use http::{Reply, TestUser};
@@ -41,6 +42,8 @@ pub struct Stack {
     pub base_url: String,
     /// A fake n8n (real HTTP, wiremock) when the stack was started with n8n on.
     pub n8n: Option<wiremock::MockServer>,
+    /// A fake OpenAI (real HTTP) when the stack runs on cloud providers.
+    pub openai: Option<openai::FakeOpenAi>,
     /// Job posting pages on 127.0.0.1 (`/job.html`, `/plain.txt`, ...).
     pub pages: pages::PageServer,
     pub blob_dir: PathBuf,
@@ -60,17 +63,39 @@ pub type Register =
 
 static STACK: OnceLock<Stack> = OnceLock::new();
 static N8N_STACK: OnceLock<Stack> = OnceLock::new();
+static CLOUD_STACK: OnceLock<Stack> = OnceLock::new();
+
+/// Which providers a stack's worker uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// The embedded defaults.
+    Local,
+    /// Uploads and job URLs go to a fake n8n (wiremock).
+    N8n,
+    /// OpenAI and Pinecone, both fakes speaking their wire protocols.
+    Cloud,
+}
 
 /// The shared stack, started on first use (embedded defaults, no n8n).
 pub fn stack() -> &'static Stack {
-    STACK.get_or_init(|| start(false, None).expect("start the end-to-end stack"))
+    STACK.get_or_init(|| start(Flavor::Local, None).expect("start the end-to-end stack"))
 }
 
 /// A second stack whose worker hands uploads to a fake n8n (wiremock) and
 /// waits for its callback for at most [`N8N_CALLBACK_TIMEOUT_SECS`].
 pub fn n8n_stack() -> &'static Stack {
-    N8N_STACK.get_or_init(|| start(true, None).expect("start the n8n stack"))
+    N8N_STACK.get_or_init(|| start(Flavor::N8n, None).expect("start the n8n stack"))
 }
+
+/// A stack whose worker uses OpenAI and Pinecone (fakes on 127.0.0.1), and
+/// gives up on a failing provider after [`CLOUD_RETRY_BUDGET_SECS`].
+pub fn cloud_stack() -> &'static Stack {
+    CLOUD_STACK.get_or_init(|| start(Flavor::Cloud, None).expect("start the cloud stack"))
+}
+
+pub const CLOUD_RETRY_BUDGET_SECS: u64 = 4;
+/// Vector size of the fake OpenAI embeddings (the local embedder's).
+pub const CLOUD_EMBEDDING_DIMS: usize = activities::embed::LOCAL_DIMS;
 
 pub const N8N_CALLBACK_TIMEOUT_SECS: u64 = 4;
 
@@ -188,10 +213,11 @@ pub async fn fresh_database(tag: &str) -> anyhow::Result<String> {
 
 /// Start a stack of one's own (a benchmark, say), leaked for the process.
 pub fn start_stack(with_n8n: bool, register: Option<Register>) -> anyhow::Result<&'static Stack> {
-    Ok(Box::leak(Box::new(start(with_n8n, register)?)))
+    let flavor = if with_n8n { Flavor::N8n } else { Flavor::Local };
+    Ok(Box::leak(Box::new(start(flavor, register)?)))
 }
 
-fn start(with_n8n: bool, register: Option<Register>) -> anyhow::Result<Stack> {
+fn start(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Stack> {
     // Quiet by default; RUST_LOG=info shows every request of the stack.
     shared::telemetry::init_with(
         &std::env::var("SMARTRESUME_LOG_FORMAT").unwrap_or_else(|_| "pretty".into()),
@@ -215,7 +241,7 @@ fn start(with_n8n: bool, register: Option<Register>) -> anyhow::Result<Stack> {
             // The dev server is spawned from this thread (inside block_on), so
             // its parent-death signal fires when the process exits.
             rt.block_on(async move {
-                match boot(with_n8n, register).await {
+                match boot(flavor, register).await {
                     Ok((stack, env, mut worker)) => {
                         let _ = tx.send(Ok(stack));
                         if let Err(e) = worker.run().await {
@@ -248,7 +274,8 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(l.local_addr()?.port())
 }
 
-async fn boot(with_n8n: bool, register: Option<Register>) -> anyhow::Result<Booted> {
+async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Booted> {
+    let with_n8n = flavor == Flavor::N8n;
     shared::telemetry::install_crypto_provider();
     drop_stale_databases().await.ok();
     let db_url = fresh_database("e2e").await?;
@@ -278,6 +305,12 @@ async fn boot(with_n8n: bool, register: Option<Register>) -> anyhow::Result<Boot
             .mount(&server)
             .await;
         Some(server)
+    } else {
+        None
+    };
+    let openai = if flavor == Flavor::Cloud {
+        let key = format!("sk-test-{}", Uuid::new_v4().simple());
+        Some(openai::FakeOpenAi::start(&key, CLOUD_EMBEDDING_DIMS).await?)
     } else {
         None
     };
@@ -324,6 +357,26 @@ async fn boot(with_n8n: bool, register: Option<Register>) -> anyhow::Result<Boot
             .merge((
                 "n8n_job_webhook_url",
                 n8n.as_ref().map(|s| format!("{}/webhook/job", s.uri())),
+            ))
+            .merge((
+                "openai_api_key",
+                openai.as_ref().map(|o| o.api_key().to_string()),
+            ))
+            .merge((
+                "openai_base_url",
+                openai
+                    .as_ref()
+                    .map(|o| o.base_url.clone())
+                    .unwrap_or_else(|| "https://api.openai.com/v1".into()),
+            ))
+            .merge(("openai_embedding_dims", CLOUD_EMBEDDING_DIMS))
+            .merge((
+                "provider_retry_budget_secs",
+                if flavor == Flavor::Cloud {
+                    CLOUD_RETRY_BUDGET_SECS
+                } else {
+                    600
+                },
             )),
         Component::Gateway,
     )
@@ -354,6 +407,7 @@ async fn boot(with_n8n: bool, register: Option<Register>) -> anyhow::Result<Boot
     let stack = Stack {
         base_url,
         n8n,
+        openai,
         pages,
         blob_dir,
         db_url,

@@ -130,6 +130,9 @@ pub struct Settings {
     /// USD per million prompt / completion tokens, for cost estimates.
     pub openai_prompt_price_per_1m: f64,
     pub openai_completion_price_per_1m: f64,
+    /// How long an activity keeps retrying a failing provider (HTTP 5xx,
+    /// timeouts, 429s) before it gives up and the job is marked failed, seconds.
+    pub provider_retry_budget_secs: u64,
 
     /// Pinecone: set both to store vectors there instead of Postgres.
     #[serde(serialize_with = "ser_opt_secret")]
@@ -186,6 +189,7 @@ impl Default for Settings {
             openai_timeout_secs: 60,
             openai_prompt_price_per_1m: 0.15,
             openai_completion_price_per_1m: 0.60,
+            provider_retry_budget_secs: 600,
             pinecone_api_key: None,
             pinecone_index_host: None,
             pinecone_api_version: "2025-04".into(),

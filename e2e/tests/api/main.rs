@@ -4,6 +4,7 @@
 
 mod auth;
 mod basics;
+mod cloud;
 mod health;
 mod jobs;
 mod n8n;

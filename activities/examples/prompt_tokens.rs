@@ -1,0 +1,134 @@
+//! Tokens sent to the model per optimisation: our prompts (parsed job,
+//! candidate outline/profile, retrieved chunks) versus the same prompts with
+//! both whole documents. Counted with OpenAI's `o200k_base` tokenizer (the
+//! gpt-4o family), including the structured-output schema.
+//!
+//! `cargo run --release -p activities --example prompt_tokens`
+//! (fixtures from `FIXTURES_DIR`, default `../shared/fixtures`).
+
+use activities::{
+    embed,
+    engine::{self, Analysis, Optimized, ParsedJob, RetrievedChunk},
+    indexing::{CHUNK_CHARS, CHUNK_OVERLAP},
+    llm::{AnalyzeRequest, GenerateRequest},
+    openai::{prompts, schema::strict_schema},
+    optimize::{TOP_K, requirements},
+    text,
+};
+use schemars::JsonSchema;
+
+fn fixtures() -> std::path::PathBuf {
+    std::env::var("FIXTURES_DIR")
+        .map(Into::into)
+        .unwrap_or_else(|_| std::path::PathBuf::from("../shared/fixtures"))
+}
+
+/// What `search_resume_vs_job` stores: top chunks per requirement, by cosine
+/// of the local embeddings (in memory here instead of the vector store).
+fn retrieve(resume_text: &str, job: &ParsedJob) -> Vec<(String, Vec<RetrievedChunk>)> {
+    let chunks = text::chunk_text(resume_text, CHUNK_CHARS, CHUNK_OVERLAP);
+    let vecs: Vec<Vec<f32>> = chunks.iter().map(|c| embed::embed_local(&c.text)).collect();
+    requirements(job)
+        .into_iter()
+        .map(|req| {
+            let q = embed::embed_local(&req);
+            let mut hits: Vec<RetrievedChunk> = chunks
+                .iter()
+                .zip(&vecs)
+                .map(|(c, v)| RetrievedChunk {
+                    chunk_id: format!("chunk-{}", c.index),
+                    text: c.text.clone(),
+                    score: embed::cosine(&q, v),
+                })
+                .collect();
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score));
+            hits.truncate(TOP_K);
+            (req, hits)
+        })
+        .collect()
+}
+
+fn tokens(
+    bpe: &tiktoken_rs::CoreBPE,
+    (system, user): &(String, String),
+    schema: &serde_json::Value,
+) -> usize {
+    // ~4 tokens of chat framing per message, as OpenAI's cookbook counts.
+    bpe.encode_ordinary(system).len()
+        + bpe.encode_ordinary(user).len()
+        + bpe.encode_ordinary(&schema.to_string()).len()
+        + 8
+}
+
+fn schema_of<T: JsonSchema>() -> serde_json::Value {
+    strict_schema::<T>()
+}
+
+fn main() -> anyhow::Result<()> {
+    let bpe = tiktoken_rs::o200k_base()?;
+    let pairs = [
+        (
+            "resumes/en_backend_maya_lindqvist.md",
+            "jobs/en_backend_engineer_ledgerline.txt",
+            "en",
+        ),
+        (
+            "resumes/en_data_analyst_hannah_castellanos.txt",
+            "jobs/en_data_analyst_coastline.txt",
+            "en",
+        ),
+        (
+            "resumes/ar_accountant_sara_almansouri.txt",
+            "jobs/ar_senior_accountant_alrayyan.txt",
+            "ar",
+        ),
+    ];
+    println!(
+        "| resume → job | resume / posting tokens | analysis: retrieval / whole | generation: retrieval / whole | per optimisation: retrieval / whole | saved |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (r, j, lang) in pairs {
+        let resume_text = text::normalize_text(&std::fs::read_to_string(fixtures().join(r))?);
+        let job_text = text::normalize_text(&std::fs::read_to_string(fixtures().join(j))?);
+        let resume = engine::parse_resume(&resume_text, Some(lang));
+        let job = engine::parse_job(&job_text, Some(lang));
+        let retrieved = retrieve(&resume_text, &job);
+        let analysis: Analysis = engine::analyze_in(&resume, &resume_text, &job, &retrieved, lang);
+        let areq = AnalyzeRequest {
+            resume: &resume,
+            resume_text: &resume_text,
+            job: &job,
+            job_text: &job_text,
+            retrieved: &retrieved,
+            output_lang: lang,
+        };
+        let greq = GenerateRequest {
+            resume: &resume,
+            resume_text: &resume_text,
+            job: &job,
+            analysis: &analysis,
+            output_lang: lang,
+            custom_instructions: None,
+            retrieved: &retrieved,
+        };
+        let (sa, so) = (schema_of::<Analysis>(), schema_of::<Optimized>());
+        let a_ret = tokens(&bpe, &prompts::analyze(&areq), &sa);
+        let a_whole = tokens(&bpe, &prompts::analyze_whole_documents(&areq), &sa);
+        let g_ret = tokens(&bpe, &prompts::generate(&greq), &so);
+        let g_whole = tokens(
+            &bpe,
+            &prompts::generate_whole_documents(&greq, &job_text),
+            &so,
+        );
+        let (ret, whole) = (a_ret + g_ret, a_whole + g_whole);
+        println!(
+            "| {} → {} | {} / {} | {a_ret} / {a_whole} | {g_ret} / {g_whole} | {ret} / {whole} | {:.0}% |",
+            r.rsplit('/').next().unwrap_or(r),
+            j.rsplit('/').next().unwrap_or(j),
+            bpe.encode_ordinary(&resume_text).len(),
+            bpe.encode_ordinary(&job_text).len(),
+            100.0 * (whole as f64 - ret as f64) / whole as f64,
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,359 @@
+//! OpenAI (or any OpenAI-compatible server at `OPENAI_BASE_URL`): chat
+//! completions with strict JSON-schema structured outputs for parsing,
+//! analysis and generation, and `/embeddings` for vectors.
+//!
+//! The wire types are async-openai's; requests go through our reqwest client
+//! so every failure is classified by [`crate::errors::classify_http`] (the
+//! `Retry-After` of a 429 becomes Temporal's next retry delay) and nothing
+//! retries behind Temporal's back.
+
+pub mod prompts;
+pub mod schema;
+
+use crate::{
+    embed::Embedder,
+    engine::{self, Analysis, Optimized, ParsedJob, ParsedResume},
+    errors::{ProviderError, classify_http, classify_transport},
+    llm::{Analyst, AnalyzeRequest, GenerateRequest, Usage},
+};
+use async_openai::types::{
+    chat::{
+        ChatCompletionRequestAssistantMessage, ChatCompletionRequestAssistantMessageContent,
+        ChatCompletionRequestMessage, ChatCompletionRequestSystemMessage,
+        ChatCompletionRequestSystemMessageContent, ChatCompletionRequestUserMessage,
+        ChatCompletionRequestUserMessageContent, CreateChatCompletionRequest,
+        CreateChatCompletionResponse, FinishReason, ResponseFormat, ResponseFormatJsonSchema,
+    },
+    embeddings::{CreateEmbeddingRequest, CreateEmbeddingResponse, EmbeddingInput, EncodingFormat},
+};
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Serialize, de::DeserializeOwned};
+use std::time::Duration;
+
+const SERVICE: &str = "OpenAI";
+
+/// Connection settings shared by the analyst and the embedder.
+#[derive(Clone)]
+pub struct OpenAiClient {
+    http: reqwest::Client,
+    base_url: String,
+    api_key: SecretString,
+}
+
+impl std::fmt::Debug for OpenAiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OpenAiClient")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"[REDACTED]")
+            .finish()
+    }
+}
+
+impl OpenAiClient {
+    pub fn new(base_url: &str, api_key: SecretString, timeout: Duration) -> anyhow::Result<Self> {
+        let http = shared::telemetry::http_client_builder()
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .build()?;
+        Ok(Self {
+            http,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            api_key: api_key.clone(),
+        })
+    }
+
+    async fn post<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<R, ProviderError> {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .bearer_auth(self.api_key.expose_secret())
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| classify_transport(SERVICE, &e))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp
+            .text()
+            .await
+            .map_err(|e| classify_transport(SERVICE, &e))?;
+        if !status.is_success() {
+            tracing::warn!(%status, path, "OpenAI request failed");
+            return Err(classify_http(SERVICE, status.as_u16(), &headers, &text));
+        }
+        serde_json::from_str(&text).map_err(|e| {
+            ProviderError::transient(format!("{SERVICE} sent an unreadable answer: {e}"))
+        })
+    }
+}
+
+/// The LLM capability on OpenAI chat completions.
+#[derive(Debug, Clone)]
+pub struct OpenAiAnalyst {
+    pub client: OpenAiClient,
+    pub model: String,
+    /// USD per million prompt / completion tokens.
+    pub prices: (f64, f64),
+}
+
+fn system(text: String) -> ChatCompletionRequestMessage {
+    ChatCompletionRequestMessage::System(ChatCompletionRequestSystemMessage {
+        content: ChatCompletionRequestSystemMessageContent::Text(text),
+        name: None,
+    })
+}
+
+fn user(text: String) -> ChatCompletionRequestMessage {
+    ChatCompletionRequestMessage::User(ChatCompletionRequestUserMessage {
+        content: ChatCompletionRequestUserMessageContent::Text(text),
+        name: None,
+    })
+}
+
+fn assistant(content: Option<String>, refusal: Option<String>) -> ChatCompletionRequestMessage {
+    ChatCompletionRequestMessage::Assistant(ChatCompletionRequestAssistantMessage {
+        content: content.map(ChatCompletionRequestAssistantMessageContent::Text),
+        refusal,
+        ..Default::default()
+    })
+}
+
+impl OpenAiAnalyst {
+    /// One structured-output call for `T`: an unusable answer (refusal, cut
+    /// off at the length limit, not matching the schema or `check`) gets one
+    /// repair attempt, then fails permanently with the reason.
+    pub async fn chat_json<T>(
+        &self,
+        task: &str,
+        (system_prompt, user_prompt): (String, String),
+        check: impl Fn(&T) -> Result<(), String> + Send + Sync,
+    ) -> Result<(T, Usage), ProviderError>
+    where
+        T: JsonSchema + DeserializeOwned + Send,
+    {
+        let format = ResponseFormat::JsonSchema {
+            json_schema: ResponseFormatJsonSchema {
+                description: Some(format!("SmartResume {task}")),
+                name: task.replace(' ', "_"),
+                schema: schema::strict_schema::<T>(),
+                strict: Some(true),
+            },
+        };
+        let mut messages = vec![system(system_prompt), user(user_prompt)];
+        let mut usage = Usage::default();
+        let mut last_problem = String::new();
+        for attempt in 0..2 {
+            let request = CreateChatCompletionRequest {
+                model: self.model.clone(),
+                messages: messages.clone(),
+                response_format: Some(format.clone()),
+                temperature: Some(0.2),
+                ..Default::default()
+            };
+            let resp: CreateChatCompletionResponse =
+                self.client.post("/chat/completions", &request).await?;
+            if let Some(u) = &resp.usage {
+                usage.add(&Usage {
+                    calls: 1,
+                    prompt_tokens: u64::from(u.prompt_tokens),
+                    completion_tokens: u64::from(u.completion_tokens),
+                });
+            } else {
+                usage.calls += 1;
+            }
+            let Some(choice) = resp.choices.into_iter().next() else {
+                return Err(ProviderError::transient(format!(
+                    "{SERVICE} answered without a choice"
+                )));
+            };
+            let content = choice.message.content.clone();
+            let refusal = choice.message.refusal.clone();
+            let problem = if let Some(r) = &refusal {
+                format!(
+                    "the model refused ({})",
+                    r.chars().take(200).collect::<String>()
+                )
+            } else if choice.finish_reason == Some(FinishReason::Length) {
+                "the answer was cut off at the length limit".to_string()
+            } else if choice.finish_reason == Some(FinishReason::ContentFilter) {
+                "the answer was stopped by the content filter".to_string()
+            } else {
+                match content.as_deref().map(str::trim) {
+                    None | Some("") => "the answer was empty".to_string(),
+                    Some(c) => match serde_json::from_str::<T>(strip_fences(c)) {
+                        Ok(v) => match check(&v) {
+                            Ok(()) => return Ok((v, usage)),
+                            Err(e) => format!("the answer is not valid: {e}"),
+                        },
+                        Err(e) => format!("the answer does not match the schema: {e}"),
+                    },
+                }
+            };
+            tracing::warn!(task, attempt, %problem, "unusable structured output");
+            last_problem = problem;
+            if attempt == 0 {
+                messages.push(assistant(content, refusal));
+                messages.push(user(prompts::repair(&last_problem)));
+            }
+        }
+        Err(ProviderError::permanent(format!(
+            "{SERVICE} ({}) could not produce a usable {task} even after a repair attempt: {last_problem}",
+            self.model
+        )))
+    }
+}
+
+/// Some OpenAI-compatible servers wrap JSON in a markdown fence.
+fn strip_fences(s: &str) -> &str {
+    let t = s.trim();
+    t.strip_prefix("```json")
+        .or_else(|| t.strip_prefix("```"))
+        .and_then(|r| r.strip_suffix("```"))
+        .map(str::trim)
+        .unwrap_or(t)
+}
+
+#[async_trait]
+impl Analyst for OpenAiAnalyst {
+    fn name(&self) -> String {
+        format!("openai:{}", self.model)
+    }
+
+    async fn parse_resume(
+        &self,
+        text: &str,
+        lang: &str,
+    ) -> Result<(ParsedResume, Usage), ProviderError> {
+        self.chat_json::<ParsedResume>("parsed resume", prompts::parse_resume(text, lang), |p| {
+            let v = serde_json::to_value(p).map_err(|e| e.to_string())?;
+            engine::validate_parsed_resume(&v).map(|_| ())
+        })
+        .await
+    }
+
+    async fn parse_job(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+    ) -> Result<(ParsedJob, Usage), ProviderError> {
+        let (mut job, usage) = self
+            .chat_json::<ParsedJob>("parsed job", prompts::parse_job(text, lang), |_| Ok(()))
+            .await?;
+        if let Some(l) = lang {
+            job.language = l.to_string();
+        }
+        Ok((job, usage))
+    }
+
+    async fn analyze(&self, req: AnalyzeRequest<'_>) -> Result<(Analysis, Usage), ProviderError> {
+        let (mut analysis, usage) = self
+            .chat_json::<Analysis>("match analysis", prompts::analyze(&req), |a| {
+                if a.score > 100 {
+                    Err(format!("score {} is above 100", a.score))
+                } else if a.report.summary.trim().is_empty() {
+                    Err("the summary is empty".into())
+                } else {
+                    Ok(())
+                }
+            })
+            .await?;
+        analysis.score = analysis.score.min(100);
+        Ok((analysis, usage))
+    }
+
+    async fn generate(
+        &self,
+        req: GenerateRequest<'_>,
+    ) -> Result<(Optimized, Usage), ProviderError> {
+        self.chat_json::<Optimized>("optimized resume", prompts::generate(&req), |o| {
+            if o.markdown.trim().is_empty() {
+                Err("the resume markdown is empty".into())
+            } else {
+                Ok(())
+            }
+        })
+        .await
+    }
+
+    fn prices_per_million(&self) -> (f64, f64) {
+        self.prices
+    }
+}
+
+/// Embeddings from `/embeddings` (`text-embedding-3-small` by default).
+#[derive(Debug, Clone)]
+pub struct OpenAiEmbedder {
+    pub client: OpenAiClient,
+    pub model: String,
+    pub dims: usize,
+}
+
+#[async_trait]
+impl Embedder for OpenAiEmbedder {
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    fn dims(&self) -> usize {
+        self.dims
+    }
+
+    async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, ProviderError> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Only the text-embedding-3 family can shorten its vectors.
+        let dimensions = self
+            .model
+            .starts_with("text-embedding-3")
+            .then(|| u32::try_from(self.dims).ok())
+            .flatten();
+        let request = CreateEmbeddingRequest {
+            model: self.model.clone(),
+            input: EmbeddingInput::StringArray(texts.to_vec()),
+            encoding_format: Some(EncodingFormat::Float),
+            user: None,
+            dimensions,
+        };
+        let resp: CreateEmbeddingResponse = self.client.post("/embeddings", &request).await?;
+        let mut data = resp.data;
+        data.sort_by_key(|e| e.index);
+        if data.len() != texts.len() {
+            return Err(ProviderError::transient(format!(
+                "{SERVICE} returned {} embeddings for {} texts",
+                data.len(),
+                texts.len()
+            )));
+        }
+        let mut out = Vec::with_capacity(data.len());
+        for e in data {
+            if e.embedding.len() != self.dims {
+                return Err(ProviderError::permanent(format!(
+                    "{SERVICE} model {} returns {}-dimensional vectors but OPENAI_EMBEDDING_DIMS is {}",
+                    self.model,
+                    e.embedding.len(),
+                    self.dims
+                )));
+            }
+            out.push(e.embedding);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_fences;
+
+    #[test]
+    fn fences_are_stripped() {
+        assert_eq!(strip_fences("```json\n{\"a\":1}\n```"), "{\"a\":1}");
+        assert_eq!(strip_fences(" {\"a\":1} "), "{\"a\":1}");
+    }
+}

@@ -1,0 +1,296 @@
+//! The prompts. Every prompt demands JSON only (the schema is enforced by
+//! structured outputs as well), forbids invented facts, asks for ATS-safe
+//! advice and names the output language.
+//!
+//! Analysis and generation do not send whole documents: the model gets the
+//! parsed job (not the posting); the analysis gets an outline of the candidate
+//! and the resume chunks retrieved per requirement (see `search_resume_vs_job`),
+//! the generator the candidate's structured profile.
+
+use crate::embed::match_tokens;
+use crate::{
+    engine::{ParsedResume, RetrievedChunk},
+    llm::{AnalyzeRequest, GenerateRequest},
+};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashSet};
+
+/// Retrieved chunks sent per requirement.
+pub const CHUNKS_PER_REQUIREMENT: usize = 3;
+
+pub fn language_name(code: &str) -> &'static str {
+    match code {
+        "ar" => "Arabic (Modern Standard Arabic)",
+        _ => "English",
+    }
+}
+
+const JSON_ONLY: &str = "Answer with a single JSON object that matches the provided JSON schema. \
+No prose, no markdown fences, nothing before or after the JSON.";
+
+const TRUTH: &str = "Never invent, infer or embellish facts: no employer, title, date, degree, \
+certification, skill, tool, metric or achievement that the candidate's own text does not state. \
+When something is not stated, use null or an empty list.";
+
+pub fn parse_resume(text: &str, lang: &str) -> (String, String) {
+    let system = format!(
+        "You convert a resume into structured JSON. {TRUTH} Copy names, companies, titles, \
+         institutions and skills exactly as written (keep the original script). Dates are \"YYYY\" \
+         or \"YYYY-MM\"; a current role has \"current\": true and \"end\": null. \"lang\" is \"ar\" \
+         when the resume is mainly Arabic, otherwise \"en\". \"sections\" lists each section with \
+         its heading as written, its kind and its text. {JSON_ONLY}"
+    );
+    let user = format!("Resume (language hint: {lang}):\n<<<\n{text}\n>>>");
+    (system, user)
+}
+
+pub fn parse_job(text: &str, lang: Option<&str>) -> (String, String) {
+    let system = format!(
+        "You convert a job posting into structured JSON: title, company, location, seniority, \
+         language (\"en\" or \"ar\"), responsibilities, must-have requirements, nice-to-have \
+         requirements and the ATS keywords (skills, tools, certifications) a screener would \
+         search for. Keep each requirement short and as written. Only what the posting says. \
+         {JSON_ONLY}"
+    );
+    let user = format!(
+        "Job posting (language hint: {}):\n<<<\n{text}\n>>>",
+        lang.unwrap_or("unknown")
+    );
+    (system, user)
+}
+
+/// The outline of the candidate for the analysis: who, which roles, which
+/// skills — the details come from the retrieved excerpts.
+pub fn outline(r: &ParsedResume) -> Value {
+    json!({
+        "name": r.contact.name,
+        "headline": r.headline,
+        "experience": r.experience.iter().map(|x| json!({
+            "title": x.title, "company": x.company, "start": x.start, "end": x.end, "current": x.current,
+        })).collect::<Vec<_>>(),
+        "education": r.education.iter().map(|e| json!({
+            "degree": e.degree, "institution": e.institution, "end": e.end,
+        })).collect::<Vec<_>>(),
+        "skills": r.skills,
+        "certifications": r.certifications,
+    })
+}
+
+/// Every fact of the candidate, structured, without the raw section texts:
+/// what the generator writes the resume from.
+pub fn profile(r: &ParsedResume) -> Value {
+    json!({
+        "name": r.contact.name,
+        "headline": r.headline,
+        "summary": r.summary,
+        "experience": r.experience,
+        "education": r.education,
+        "skills": r.skills,
+        "languages": r.languages,
+        "certifications": r.certifications,
+    })
+}
+
+fn job_brief(job: &crate::engine::ParsedJob) -> Value {
+    json!({
+        "title": job.title,
+        "company": job.company,
+        "seniority": job.seniority,
+        "must_have": job.must_have,
+        "nice_to_have": job.nice_to_have,
+        "keywords": job.keywords,
+    })
+}
+
+/// Words worth matching: no stop words, nothing shorter than 3 letters
+/// (except skills such as "C#", "Go", "R" written with symbols or capitals).
+fn terms_of(texts: &[&str]) -> HashSet<String> {
+    texts
+        .iter()
+        .flat_map(|t| match_tokens(t))
+        .filter(|w| {
+            (w.chars().count() >= 3 || w.contains(['#', '+'])) && !crate::engine::terms::is_stop(w)
+        })
+        .collect()
+}
+
+/// The lines of a retrieved chunk that mention a requirement's words, the
+/// rest elided with "…": quotes stay verbatim (whole lines) while headers,
+/// contact details and unrelated roles stay home.
+pub fn relevant_lines(chunk: &str, terms: &HashSet<String>) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let mut elided = false;
+    for line in chunk.lines() {
+        let hit = match_tokens(line).iter().any(|w| terms.contains(w));
+        if hit {
+            out.push(line.trim());
+            elided = false;
+        } else if !elided && !line.trim().is_empty() {
+            out.push("…");
+            elided = true;
+        }
+    }
+    if out.iter().all(|l| *l == "…") {
+        // Nothing matched word for word: the similarity still ranked it, so
+        // send its beginning.
+        return chunk.chars().take(600).collect();
+    }
+    out.join("\n")
+}
+
+/// Each distinct chunk once (id → its relevant lines), and per requirement
+/// the ids of its best chunks with their similarity.
+fn excerpts(retrieved: &[(String, Vec<RetrievedChunk>)]) -> (Value, Value) {
+    let reqs: Vec<&str> = retrieved.iter().map(|(r, _)| r.as_str()).collect();
+    let terms = terms_of(&reqs);
+    let mut chunks: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut per_req = Vec::new();
+    for (req, hits) in retrieved {
+        let top: Vec<&RetrievedChunk> = hits.iter().take(CHUNKS_PER_REQUIREMENT).collect();
+        for h in &top {
+            chunks.insert(h.chunk_id.as_str(), h.text.as_str());
+        }
+        per_req.push(json!({
+            "requirement": req,
+            "chunks": top.iter().map(|h| json!({"chunk_id": h.chunk_id, "similarity": (h.score * 1000.0).round() / 1000.0})).collect::<Vec<_>>(),
+        }));
+    }
+    let chunk_list: Vec<Value> = chunks
+        .into_iter()
+        .map(|(id, text)| json!({"chunk_id": id, "text": relevant_lines(text, &terms)}))
+        .collect();
+    (Value::Array(chunk_list), Value::Array(per_req))
+}
+
+pub fn analyze(req: &AnalyzeRequest<'_>) -> (String, String) {
+    let lang = language_name(req.output_lang);
+    let system = format!(
+        "You are an experienced recruiter and ATS specialist. Judge how well the candidate fits \
+         the job using only the candidate outline and the resume excerpts given. {TRUTH}\n\
+         - score: 0 to 100, how well the resume matches the must-have and nice-to-have \
+           requirements (must-haves weigh most).\n\
+         - report.requirements: one entry per requirement listed under \"retrieval\"; \"met\" is \
+           true only when an excerpt or the outline shows it; each evidence quote is copied \
+           verbatim from an excerpt's text (a short phrase or sentence), with that excerpt's \
+           chunk_id and its similarity as score.\n\
+         - matched_keywords / missing_keywords: job keywords the resume does / does not show.\n\
+         - suggestions: ATS-safe and truthful only — standard section headings, plain text \
+           without tables, columns, images or text boxes, the job's exact wording for skills the \
+           candidate really has, acronyms spelled out once; never suggest claiming experience \
+           the candidate does not have.\n\
+         - warnings: anything the candidate should double-check.\n\
+         Write summary, strengths, gaps, suggestions and warnings in {lang}; keep keywords, \
+         quotes and names as written. {JSON_ONLY}"
+    );
+    let (chunks, per_req) = excerpts(req.retrieved);
+    let user = json!({
+        "output_language": req.output_lang,
+        "job": job_brief(req.job),
+        "candidate_outline": outline(req.resume),
+        "resume_excerpts": chunks,
+        "retrieval": per_req,
+    })
+    .to_string();
+    (system, user)
+}
+
+pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
+    let lang = language_name(req.output_lang);
+    let system = format!(
+        "You rewrite a resume so it fits a job, truthfully. Use only facts from the candidate \
+         profile. {TRUTH} You may reorder, shorten and rephrase, put the \
+         most relevant experience and skills first, and use the job's terminology for things the \
+         candidate has actually done.\n\
+         - markdown: an ATS-safe resume — \"# \" with the candidate's name, one plain contact \
+           line, \"## \" standard section headings (Summary, Experience, Education, Skills, …), \
+           \"- \" bullets; no tables, columns, images, HTML, links other than the candidate's \
+           own, or emojis. Keep every employer, title and date exactly as in the profile.\n\
+         - change_log: one entry per change, with the section, the original text (before), the \
+           new text (after) and the reason.\n\
+         - warnings: what the candidate should check (for example requirements they do not meet).\n\
+         Write the resume and the reasons in {lang}; keep names of people, companies, products \
+         and technologies as written. Follow the candidate's own instructions when they do not \
+         conflict with these rules. {JSON_ONLY}"
+    );
+    let user = json!({
+        "output_language": req.output_lang,
+        "job": job_brief(req.job),
+        "analysis": {
+            "score": req.analysis.score,
+            "missing_keywords": req.analysis.report.missing_keywords,
+            "gaps": req.analysis.report.gaps,
+            "suggestions": req.analysis.report.suggestions,
+        },
+        "candidate_profile": profile(req.resume),
+        "contact": req.resume.contact,
+        "candidate_instructions": req.custom_instructions,
+    })
+    .to_string();
+    (system, user)
+}
+
+/// The baseline retrieval replaces: both whole documents in the prompt
+/// (used by the token benchmark in BENCHMARKS.md, never sent).
+pub fn analyze_whole_documents(req: &AnalyzeRequest<'_>) -> (String, String) {
+    let (system, _) = analyze(req);
+    let user = json!({
+        "output_language": req.output_lang,
+        "job_posting": req.job_text,
+        "resume": req.resume_text,
+    })
+    .to_string();
+    (system, user)
+}
+
+/// See [`analyze_whole_documents`].
+pub fn generate_whole_documents(req: &GenerateRequest<'_>, job_text: &str) -> (String, String) {
+    let (system, _) = generate(req);
+    let user = json!({
+        "output_language": req.output_lang,
+        "job_posting": job_text,
+        "analysis": {
+            "score": req.analysis.score,
+            "missing_keywords": req.analysis.report.missing_keywords,
+            "gaps": req.analysis.report.gaps,
+            "suggestions": req.analysis.report.suggestions,
+        },
+        "resume": req.resume_text,
+        "candidate_instructions": req.custom_instructions,
+    })
+    .to_string();
+    (system, user)
+}
+
+/// What to tell the model after an unusable answer.
+pub fn repair(problem: &str) -> String {
+    format!(
+        "Your previous answer could not be used: {problem}. Answer again with the complete \
+         JSON object only, matching the schema exactly, concise enough to finish, and with no \
+         invented facts."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_lines_about_the_requirements_are_sent() {
+        let chunk = "Jane Doe\njane@example.com | +1 555 0100\n\nExperience\n- Built payment APIs in Rust\n- Organised the office party\n- Tuned PostgreSQL queries\n\nHobbies\nSailing";
+        let terms = terms_of(&["Rust", "PostgreSQL performance"]);
+        let got = relevant_lines(chunk, &terms);
+        assert_eq!(
+            got,
+            "…\n- Built payment APIs in Rust\n…\n- Tuned PostgreSQL queries\n…"
+        );
+    }
+
+    #[test]
+    fn a_chunk_without_a_shared_word_is_sent_from_its_start() {
+        let terms = terms_of(&["Kubernetes"]);
+        assert_eq!(
+            relevant_lines("Led the data team", &terms),
+            "Led the data team"
+        );
+    }
+}

@@ -1,0 +1,479 @@
+//! The OpenAI client against a wiremock server speaking OpenAI's wire
+//! protocol: what we send (structured outputs, strict schemas, prompts) and
+//! how every kind of answer is handled.
+
+use activities::{
+    embed::Embedder,
+    engine::{self, Analysis, ParsedJob, ParsedResume, Report, RetrievedChunk},
+    errors::ProviderError,
+    llm::{Analyst, AnalyzeRequest, GenerateRequest},
+    openai::{OpenAiAnalyst, OpenAiClient, OpenAiEmbedder, schema},
+};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use std::time::Duration;
+use wiremock::{
+    Mock, MockServer, ResponseTemplate,
+    matchers::{header, method, path},
+};
+
+const KEY: &str = "sk-test-0123456789";
+
+fn client(server: &MockServer) -> OpenAiClient {
+    OpenAiClient::new(
+        &format!("{}/v1", server.uri()),
+        SecretString::from(KEY),
+        Duration::from_secs(10),
+    )
+    .unwrap()
+}
+
+fn analyst(server: &MockServer) -> OpenAiAnalyst {
+    OpenAiAnalyst {
+        client: client(server),
+        model: "gpt-4o-mini".into(),
+        prices: (0.15, 0.60),
+    }
+}
+
+fn completion(content: Option<&str>, refusal: Option<&str>, finish: &str) -> Value {
+    json!({
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1_763_000_000u32,
+        "model": "gpt-4o-mini-2024-07-18",
+        "choices": [{
+            "index": 0,
+            "message": { "role": "assistant", "content": content, "refusal": refusal },
+            "finish_reason": finish,
+            "logprobs": null
+        }],
+        "usage": { "prompt_tokens": 1000, "completion_tokens": 200, "total_tokens": 1200 }
+    })
+}
+
+fn ok(body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+const RESUME: &str = "Jane Doe\njane@example.com\n\nExperience\nBackend Engineer, Ledgerline (2020-01 - present)\n- Built payment APIs in Rust and PostgreSQL\n\nSkills\nRust, PostgreSQL, Kubernetes\n";
+const POSTING: &str = "About us: Ledgerline is a fintech with a ping-pong table and free snacks.\nBackend Engineer\nRequirements:\n- Rust\n- PostgreSQL\n- Kafka\nBenefits: unlimited holidays, gym membership.";
+
+fn resume() -> ParsedResume {
+    engine::parse_resume(RESUME, Some("en"))
+}
+
+fn job() -> ParsedJob {
+    ParsedJob {
+        title: Some("Backend Engineer".into()),
+        company: Some("Ledgerline".into()),
+        language: "en".into(),
+        must_have: vec!["Rust".into(), "PostgreSQL".into(), "Kafka".into()],
+        keywords: vec!["Rust".into(), "PostgreSQL".into(), "Kafka".into()],
+        ..ParsedJob::default()
+    }
+}
+
+fn retrieved() -> Vec<(String, Vec<RetrievedChunk>)> {
+    vec![(
+        "Rust".to_string(),
+        vec![RetrievedChunk {
+            chunk_id: "c-1".into(),
+            text: "Built payment APIs in Rust and PostgreSQL".into(),
+            score: 0.81,
+        }],
+    )]
+}
+
+fn analysis_json() -> String {
+    json!({
+        "score": 74,
+        "report": {
+            "summary": "Strong Rust and PostgreSQL background; no Kafka.",
+            "matched_keywords": ["Rust", "PostgreSQL"],
+            "missing_keywords": ["Kafka"],
+            "strengths": ["Payment APIs in Rust"],
+            "gaps": ["Kafka"],
+            "suggestions": ["Use the heading \"Experience\"."],
+            "requirements": [{
+                "requirement": "Rust", "met": true,
+                "evidence": [{ "chunk_id": "c-1", "quote": "payment APIs in Rust", "score": 0.81 }]
+            }],
+            "warnings": []
+        }
+    })
+    .to_string()
+}
+
+async fn bodies(server: &MockServer) -> Vec<Value> {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
+}
+
+async fn analyze(
+    a: &OpenAiAnalyst,
+    lang: &str,
+) -> Result<(Analysis, activities::llm::Usage), ProviderError> {
+    let (r, j, ret) = (resume(), job(), retrieved());
+    a.analyze(AnalyzeRequest {
+        resume: &r,
+        resume_text: RESUME,
+        job: &j,
+        job_text: POSTING,
+        retrieved: &ret,
+        output_lang: lang,
+    })
+    .await
+}
+
+#[tokio::test]
+async fn analysis_sends_a_strict_structured_output_request_with_retrieved_chunks_only() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ok(completion(Some(&analysis_json()), None, "stop")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (analysis, usage) = analyze(&analyst(&server), "ar").await.unwrap();
+    assert_eq!(analysis.score, 74);
+    assert_eq!(analysis.report.missing_keywords, vec!["Kafka"]);
+    assert_eq!(
+        (usage.calls, usage.prompt_tokens, usage.completion_tokens),
+        (1, 1000, 200)
+    );
+
+    let body = &bodies(&server).await[0];
+    assert_eq!(body["model"], "gpt-4o-mini");
+    let rf = &body["response_format"];
+    assert_eq!(rf["type"], "json_schema");
+    assert_eq!(rf["json_schema"]["strict"], true);
+    assert_eq!(rf["json_schema"]["name"], "match_analysis");
+    let schema_sent = &rf["json_schema"]["schema"];
+    assert_eq!(schema::strict_violations(schema_sent), Vec::<String>::new());
+    assert_eq!(schema_sent["additionalProperties"], false);
+    let mut required: Vec<&str> = schema_sent["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    required.sort_unstable();
+    assert_eq!(required, ["report", "score"]);
+
+    let messages = body["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["role"], "system");
+    let sys = messages[0]["content"].as_str().unwrap();
+    assert!(sys.contains("JSON"), "{sys}");
+    assert!(sys.contains("Never invent"), "{sys}");
+    assert!(sys.contains("ATS"), "{sys}");
+    assert!(sys.contains("Arabic"), "output language named: {sys}");
+    let user = messages[1]["content"].as_str().unwrap();
+    assert!(
+        user.contains("Built payment APIs in Rust and PostgreSQL"),
+        "{user}"
+    );
+    assert!(user.contains("\"chunk_id\":\"c-1\""), "{user}");
+    // Retrieval, not whole documents: the posting's boilerplate never goes out.
+    assert!(!user.contains("ping-pong"), "{user}");
+    assert!(!user.contains("gym membership"), "{user}");
+}
+
+#[tokio::test]
+async fn a_schema_invalid_answer_gets_one_repair_then_the_valid_answer_is_used() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(Some(r#"{"score":"high"}"#), None, "stop")))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(Some(&analysis_json()), None, "stop")))
+        .mount(&server)
+        .await;
+    let (analysis, usage) = analyze(&analyst(&server), "en").await.unwrap();
+    assert_eq!(analysis.score, 74);
+    assert_eq!(
+        (usage.calls, usage.prompt_tokens, usage.completion_tokens),
+        (2, 2000, 400)
+    );
+    let sent = bodies(&server).await;
+    assert_eq!(sent.len(), 2);
+    let repair = sent[1]["messages"].as_array().unwrap();
+    assert_eq!(repair.len(), 4);
+    assert_eq!(repair[2]["role"], "assistant");
+    assert_eq!(repair[2]["content"], r#"{"score":"high"}"#);
+    assert_eq!(repair[3]["role"], "user");
+    let text = repair[3]["content"].as_str().unwrap();
+    assert!(text.contains("does not match the schema"), "{text}");
+}
+
+#[tokio::test]
+async fn two_refusals_fail_permanently_with_a_readable_reason() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(
+            None,
+            Some("I can't help with that."),
+            "stop",
+        )))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let err = analyze(&analyst(&server), "en").await.unwrap_err();
+    match err {
+        ProviderError::Permanent(m) => {
+            assert!(m.contains("refused"), "{m}");
+            assert!(m.contains("repair attempt"), "{m}");
+        }
+        other => panic!("expected a permanent failure, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_answer_cut_off_at_the_length_limit_is_repaired() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(
+            Some(r#"{"score": 74, "report": {"summ"#),
+            None,
+            "length",
+        )))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(Some(&analysis_json()), None, "stop")))
+        .mount(&server)
+        .await;
+    let (analysis, _) = analyze(&analyst(&server), "en").await.unwrap();
+    assert_eq!(analysis.score, 74);
+    let sent = bodies(&server).await;
+    let text = sent[1]["messages"][3]["content"].as_str().unwrap();
+    assert!(text.contains("cut off"), "{text}");
+}
+
+#[tokio::test]
+async fn rate_limits_carry_the_servers_delay_and_quota_errors_fail_fast() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "2")
+                .set_body_json(json!({"error": {"message": "Rate limit reached for gpt-4o-mini", "type": "requests", "code": "rate_limit_exceeded"}})),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(Some(&analysis_json()), None, "stop")))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "code": "insufficient_quota"}})))
+        .mount(&server)
+        .await;
+    let a = analyst(&server);
+    match analyze(&a, "en").await.unwrap_err() {
+        ProviderError::Transient {
+            message,
+            retry_after,
+        } => {
+            assert_eq!(retry_after, Some(Duration::from_secs(2)));
+            assert!(message.contains("429"), "{message}");
+        }
+        other => panic!("expected transient, got {other:?}"),
+    }
+    // What Temporal's retry does next: the same call, which now succeeds.
+    assert_eq!(analyze(&a, "en").await.unwrap().0.score, 74);
+    match analyze(&a, "en").await.unwrap_err() {
+        ProviderError::Permanent(m) => assert!(m.contains("insufficient_quota"), "{m}"),
+        other => panic!("expected permanent, got {other:?}"),
+    }
+    assert_eq!(bodies(&server).await.len(), 3, "no hidden retries");
+}
+
+#[tokio::test]
+async fn server_errors_are_transient_and_client_errors_permanent() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(500).set_body_json(
+            json!({"error": {"message": "The server had an error while processing your request."}}),
+        ))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(
+            json!({"error": {"message": "Incorrect API key provided: sk-test-****6789."}}),
+        ))
+        .mount(&server)
+        .await;
+    let a = analyst(&server);
+    assert!(matches!(
+        analyze(&a, "en").await,
+        Err(ProviderError::Transient { .. })
+    ));
+    match analyze(&a, "en").await.unwrap_err() {
+        ProviderError::Permanent(m) => {
+            assert!(m.starts_with("OpenAI answered HTTP 401"), "{m}");
+            assert!(!m.contains(KEY), "{m}");
+        }
+        other => panic!("expected permanent, got {other:?}"),
+    }
+    // Nobody listening: a connection error, retried by Temporal.
+    let gone = OpenAiAnalyst {
+        client: OpenAiClient::new(
+            "http://127.0.0.1:9/v1",
+            SecretString::from(KEY),
+            Duration::from_secs(2),
+        )
+        .unwrap(),
+        model: "gpt-4o-mini".into(),
+        prices: (0.0, 0.0),
+    };
+    assert!(matches!(
+        analyze(&gone, "en").await,
+        Err(ProviderError::Transient { .. })
+    ));
+}
+
+#[tokio::test]
+async fn resume_parsing_validates_the_answer_like_any_external_parser() {
+    let server = MockServer::start().await;
+    let mut bad = serde_json::to_value(resume()).unwrap();
+    bad["experience"][0]["start"] = json!("January 2020");
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(Some(&bad.to_string()), None, "stop")))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(
+            Some(&serde_json::to_string(&resume()).unwrap()),
+            None,
+            "stop",
+        )))
+        .mount(&server)
+        .await;
+    let (parsed, usage) = analyst(&server).parse_resume(RESUME, "en").await.unwrap();
+    assert_eq!(parsed, resume());
+    assert_eq!(usage.calls, 2);
+    let sent = bodies(&server).await;
+    assert_eq!(
+        sent[0]["response_format"]["json_schema"]["name"],
+        "parsed_resume"
+    );
+    assert!(
+        sent[0]["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Built payment APIs")
+    );
+    let repair = sent[1]["messages"][3]["content"].as_str().unwrap();
+    assert!(repair.contains("experience[0].start"), "{repair}");
+}
+
+#[tokio::test]
+async fn generation_sends_the_profile_and_instructions_in_the_output_language() {
+    let server = MockServer::start().await;
+    let out = json!({
+        "markdown": "# Jane Doe\n\n## Experience\n- Built payment APIs in Rust and PostgreSQL",
+        "change_log": [{"section": "Experience", "before": "x", "after": "y", "reason": "z"}],
+        "warnings": []
+    });
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(Some(&out.to_string()), None, "stop")))
+        .mount(&server)
+        .await;
+    let (r, j, ret) = (resume(), job(), retrieved());
+    let analysis = Analysis {
+        score: 74,
+        report: Report::default(),
+    };
+    let (optimized, _) = analyst(&server)
+        .generate(GenerateRequest {
+            resume: &r,
+            resume_text: RESUME,
+            job: &j,
+            analysis: &analysis,
+            output_lang: "en",
+            custom_instructions: Some("Keep it to one page"),
+            retrieved: &ret,
+        })
+        .await
+        .unwrap();
+    assert!(optimized.markdown.starts_with("# Jane Doe"));
+    let body = &bodies(&server).await[0];
+    assert_eq!(
+        body["response_format"]["json_schema"]["name"],
+        "optimized_resume"
+    );
+    let user = body["messages"][1]["content"].as_str().unwrap();
+    assert!(
+        user.contains("Keep it to one page") && user.contains("Ledgerline"),
+        "{user}"
+    );
+    assert!(!user.contains("ping-pong"), "{user}");
+}
+
+#[tokio::test]
+async fn embeddings_request_the_configured_model_and_dimensions_in_order() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/embeddings"))
+        .and(header("authorization", format!("Bearer {KEY}").as_str()))
+        .respond_with(ok(json!({
+            "object": "list",
+            "model": "text-embedding-3-small",
+            "data": [
+                {"object": "embedding", "index": 1, "embedding": [0.0, 1.0, 0.0]},
+                {"object": "embedding", "index": 0, "embedding": [1.0, 0.0, 0.0]}
+            ],
+            "usage": {"prompt_tokens": 8, "total_tokens": 8}
+        })))
+        .mount(&server)
+        .await;
+    let e = OpenAiEmbedder {
+        client: client(&server),
+        model: "text-embedding-3-small".into(),
+        dims: 3,
+    };
+    let v = e.embed(&["first".into(), "second".into()]).await.unwrap();
+    assert_eq!(v, vec![vec![1.0, 0.0, 0.0], vec![0.0, 1.0, 0.0]]);
+    let body = &bodies(&server).await[0];
+    assert_eq!(
+        body,
+        &json!({"model": "text-embedding-3-small", "input": ["first", "second"], "encoding_format": "float", "dimensions": 3})
+    );
+    // A model whose vectors do not fit the configured index is a configuration error.
+    let wrong = OpenAiEmbedder {
+        client: client(&server),
+        model: "text-embedding-3-small".into(),
+        dims: 1536,
+    };
+    assert!(
+        matches!(wrong.embed(&["a".into(), "b".into()]).await, Err(ProviderError::Permanent(m)) if m.contains("OPENAI_EMBEDDING_DIMS"))
+    );
+    assert!(e.embed(&[]).await.unwrap().is_empty());
+}

@@ -1,0 +1,230 @@
+//! The cloud providers end to end: the worker on OpenAI (structured outputs)
+//! and Pinecone, both fakes speaking the real wire protocols, through the
+//! real router and Temporal — and what users see when OpenAI misbehaves.
+
+use crate::jobs::{create_job, wait_job};
+use e2e::{TestUser, cloud_stack, fixture_text, openai::Rule};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+const RESUME: &str = "resumes/en_backend_maya_lindqvist.md";
+const JOB: &str = "jobs/en_backend_engineer_ledgerline.txt";
+
+/// A resume whose text carries `marker`, so scripted failures hit only
+/// this test's requests.
+async fn resume_with_marker(user: &TestUser, marker: &str) -> String {
+    // A line about Rust and PostgreSQL: retrieval keeps it in the prompts.
+    let text = format!(
+        "{}- **Community:** Rust and PostgreSQL meetup organiser ({marker})\n",
+        fixture_text(RESUME)
+    );
+    let c = user.create_text_resume("CV", &text).await;
+    let id = c["resume"]["id"].as_str().unwrap().to_string();
+    let r = user.wait_parsed(&id).await;
+    assert_eq!(r["parse_status"], "parsed", "{r}");
+    id
+}
+
+fn marker() -> String {
+    format!("mk{}", Uuid::new_v4().simple())
+}
+
+#[tokio::test]
+async fn an_optimisation_on_openai_is_structured_retrieved_verified_and_costed() {
+    let stack = cloud_stack();
+    let openai = stack.openai.as_ref().unwrap();
+    let user = stack.new_user().await;
+
+    let health = user.get("/health").await.expect(200).clone();
+    assert_eq!(health["providers"]["llm"], "openai:gpt-4o-mini", "{health}");
+    assert_eq!(
+        health["providers"]["embeddings"], "openai:text-embedding-3-small",
+        "{health}"
+    );
+
+    let m = marker();
+    let resume = resume_with_marker(&user, &m).await;
+    // The resume was structured by the model, from its text.
+    let parse = openai.chat_requests("parsed_resume", &m);
+    assert_eq!(parse.len(), 1);
+    assert!(
+        parse[0]["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Maya Lindqvist")
+    );
+
+    let posting = fixture_text(JOB);
+    let job = create_job(
+        &user,
+        json!({ "resume_id": resume, "job_description": posting }),
+    )
+    .await;
+    let id = job["id"].as_str().unwrap();
+    let d = wait_job(&user, id).await;
+    assert_eq!(d["status"], "complete", "{}", d["error"]);
+    let r = &d["result"];
+    let score = r["score"].as_i64().unwrap();
+    assert!((1..=100).contains(&score), "{score}");
+
+    // Every requirement checked, with verbatim evidence from the resume.
+    let reqs = r["report"]["requirements"].as_array().unwrap();
+    assert!(!reqs.is_empty());
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let resume_text = squash(&fixture_text(RESUME));
+    for req in reqs {
+        for e in req["evidence"].as_array().unwrap() {
+            assert!(
+                resume_text.contains(&squash(e["quote"].as_str().unwrap()))
+                    || e["quote"].as_str().unwrap().contains(&m),
+                "{e}"
+            );
+        }
+    }
+
+    // The model's invented achievement did not survive the verifier.
+    let md = r["preview_md"].as_str().unwrap();
+    assert!(md.contains("Maya Lindqvist"), "{md}");
+    assert!(!md.contains("Google"), "invented claim kept:\n{md}");
+    assert!(
+        r["report"]["warnings"].to_string().contains("Google"),
+        "the removal is reported: {}",
+        r["report"]["warnings"]
+    );
+
+    // Tokens and cost of the run.
+    let usage = &r["token_usage"];
+    assert_eq!(usage["engine"], "openai:gpt-4o-mini", "{usage}");
+    assert_eq!(usage["calls"], 2, "{usage}");
+    let prompt = usage["prompt_tokens"].as_u64().unwrap();
+    let completion = usage["completion_tokens"].as_u64().unwrap();
+    assert!(prompt > 100 && completion > 10, "{usage}");
+    assert_eq!(usage["total_tokens"].as_u64().unwrap(), prompt + completion);
+    assert!(
+        usage["estimated_cost_usd"].as_f64().unwrap() > 0.0,
+        "{usage}"
+    );
+    assert!(
+        usage["by_step"]["analyze_resume_vs_job"]["calls"] == 1,
+        "{usage}"
+    );
+
+    // What was sent: strict structured outputs, retrieved chunks rather than
+    // the posting (its "how to apply" section never leaves).
+    let analyze = openai.chat_requests("match_analysis", &m);
+    assert_eq!(analyze.len(), 1);
+    assert_eq!(analyze[0]["response_format"]["json_schema"]["strict"], true);
+    let sent = analyze[0]["messages"][1]["content"].as_str().unwrap();
+    assert!(sent.contains("resume_excerpts"), "{sent}");
+    let tail: String = posting
+        .lines()
+        .rev()
+        .find(|l| l.trim().len() > 30)
+        .unwrap()
+        .trim()
+        .to_string();
+    assert!(!sent.contains(&tail), "the whole posting was sent: {tail}");
+
+    // Embeddings went to OpenAI, with the configured size.
+    assert!(
+        openai.requests().iter().any(
+            |(p, b)| p.ends_with("/embeddings") && b["dimensions"] == e2e::CLOUD_EMBEDDING_DIMS
+        )
+    );
+}
+
+#[tokio::test]
+async fn a_rate_limit_is_waited_out_with_the_servers_delay() {
+    let stack = cloud_stack();
+    let openai = stack.openai.as_ref().unwrap();
+    let user = stack.new_user().await;
+    let m = marker();
+    openai.fail_when(Rule {
+        marker: m.clone(),
+        schema: "match_analysis".into(),
+        status: 429,
+        headers: vec![("retry-after".into(), "1".into())],
+        body: json!({"error": {"message": "Rate limit reached for gpt-4o-mini", "type": "requests", "code": "rate_limit_exceeded"}}),
+        times: Some(1),
+    });
+    let resume = resume_with_marker(&user, &m).await;
+    let job = create_job(
+        &user,
+        json!({ "resume_id": resume, "job_description": fixture_text(JOB) }),
+    )
+    .await;
+    let d = wait_job(&user, job["id"].as_str().unwrap()).await;
+    assert_eq!(d["status"], "complete", "{}", d["error"]);
+    assert_eq!(
+        openai.chat_requests("match_analysis", &m).len(),
+        2,
+        "one 429, one retry"
+    );
+}
+
+async fn failing_job(rule_body: Value, status: u16, times: Option<usize>) -> (Value, usize) {
+    let stack = cloud_stack();
+    let openai = stack.openai.as_ref().unwrap();
+    let user = stack.new_user().await;
+    let m = marker();
+    openai.fail_when(Rule {
+        marker: m.clone(),
+        schema: "match_analysis".into(),
+        status,
+        headers: vec![],
+        body: rule_body,
+        times,
+    });
+    let resume = resume_with_marker(&user, &m).await;
+    let job = create_job(
+        &user,
+        json!({ "resume_id": resume, "job_description": fixture_text(JOB) }),
+    )
+    .await;
+    let d = wait_job(&user, job["id"].as_str().unwrap()).await;
+    (d, openai.chat_requests("match_analysis", &m).len())
+}
+
+#[tokio::test]
+async fn persistent_server_errors_end_with_the_job_failed_and_a_readable_reason() {
+    let (d, calls) = failing_job(
+        json!({"error": {"message": "The server had an error while processing your request.", "type": "server_error"}}),
+        500,
+        None,
+    )
+    .await;
+    assert_eq!(d["status"], "failed");
+    let err = d["error"].as_str().unwrap();
+    assert!(err.contains("OpenAI answered HTTP 500"), "{err}");
+    assert!(err.contains("try again later"), "{err}");
+    assert!(calls >= 2, "retried before giving up: {calls}");
+}
+
+#[tokio::test]
+async fn an_exhausted_quota_fails_fast_without_retries() {
+    let (d, calls) = failing_job(
+        json!({"error": {"message": "You exceeded your current quota, please check your plan and billing details.", "type": "insufficient_quota", "code": "insufficient_quota"}}),
+        429,
+        None,
+    )
+    .await;
+    assert_eq!(d["status"], "failed");
+    assert!(
+        d["error"].as_str().unwrap().contains("no quota left"),
+        "{}",
+        d["error"]
+    );
+    assert_eq!(calls, 1);
+}
+
+#[tokio::test]
+async fn answers_that_never_fit_the_schema_fail_after_one_repair() {
+    let (d, calls) = failing_job(json!("{\"score\": \"excellent\"}"), 200, None).await;
+    assert_eq!(d["status"], "failed");
+    let err = d["error"].as_str().unwrap();
+    assert!(
+        err.contains("repair attempt") && err.contains("schema"),
+        "{err}"
+    );
+    assert_eq!(calls, 2);
+}

@@ -112,7 +112,8 @@ fn main() -> anyhow::Result<()> {
             retrieved: &retrieved,
         };
         let (sa, so) = (schema_of::<Analysis>(), schema_of::<Optimized>());
-        let a_ret = tokens(&bpe, &prompts::analyze(&areq), &sa);
+        let ap = prompts::analyze(&areq);
+        let a_ret = tokens(&bpe, &(ap.system, ap.user), &sa);
         let a_whole = tokens(&bpe, &prompts::analyze_whole_documents(&areq), &sa);
         let g_ret = tokens(&bpe, &prompts::generate(&greq), &so);
         let g_whole = tokens(

@@ -97,7 +97,7 @@ fn analysis_json() -> String {
             "suggestions": ["Use the heading \"Experience\"."],
             "requirements": [{
                 "requirement": "Rust", "met": true,
-                "evidence": [{ "chunk_id": "c-1", "quote": "payment APIs in Rust", "score": 0.81 }]
+                "evidence": [{ "chunk_id": "E1", "quote": "payment APIs in Rust", "score": 0 }]
             }],
             "warnings": []
         }
@@ -179,7 +179,14 @@ async fn analysis_sends_a_strict_structured_output_request_with_retrieved_chunks
         user.contains("Built payment APIs in Rust and PostgreSQL"),
         "{user}"
     );
-    assert!(user.contains("\"chunk_id\":\"c-1\""), "{user}");
+    assert!(
+        user.contains("[E1]\nBuilt payment APIs in Rust and PostgreSQL"),
+        "{user}"
+    );
+    assert!(user.contains("1. [must] Rust — E1"), "{user}");
+    // The model's excerpt label comes back as the chunk id, with the retrieval score.
+    let ev = &analysis.report.requirements[0].evidence[0];
+    assert_eq!((ev.chunk_id.as_str(), ev.score), ("c-1", 0.81));
     // Retrieval, not whole documents: the posting's boilerplate never goes out.
     assert!(!user.contains("ping-pong"), "{user}");
     assert!(!user.contains("gym membership"), "{user}");

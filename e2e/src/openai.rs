@@ -258,44 +258,53 @@ fn quoted(user: &str) -> (&str, Option<String>) {
     (text, lang)
 }
 
+/// Answers the analysis prompt (plain text: excerpts under `[E1]` labels,
+/// then `N. [kind] requirement — E1, E2` lines) by quoting each
+/// requirement's first excerpt.
 fn analysis(user: &str) -> Value {
-    let req: Value = serde_json::from_str(user).unwrap_or(Value::Null);
-    let chunks = req["resume_excerpts"]
-        .as_array()
-        .cloned()
+    let (head, reqs) = user.split_once("\nREQUIREMENTS").unwrap_or((user, ""));
+    let excerpts_part = head
+        .split_once("RESUME EXCERPTS\n")
+        .map(|(_, e)| e)
+        .unwrap_or("");
+    let mut excerpts: Vec<(String, String)> = Vec::new();
+    for block in excerpts_part.split("\n\n") {
+        if let Some((label, text)) = block
+            .trim()
+            .strip_prefix('[')
+            .and_then(|b| b.split_once("]\n"))
+        {
+            excerpts.push((label.to_string(), text.to_string()));
+        }
+    }
+    let keywords: Vec<&str> = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Keywords: "))
+        .map(|k| k.split(", ").filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
-    let text_of = |id: &str| {
-        chunks
-            .iter()
-            .find(|c| c["chunk_id"] == id)
-            .and_then(|c| c["text"].as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
     let mut requirements = Vec::new();
     let mut met = 0usize;
-    for r in req["retrieval"].as_array().cloned().unwrap_or_default() {
-        let best = r["chunks"].as_array().and_then(|c| c.first()).cloned();
-        let evidence = best
-            .map(|b| {
-                let id = b["chunk_id"].as_str().unwrap_or_default().to_string();
-                // A verbatim quote: the first line of the excerpt that is not elided.
-                let quote: String = text_of(&id)
-                    .lines()
-                    .map(str::trim)
-                    .find(|l| l.chars().count() > 10)
-                    .unwrap_or_default()
-                    .to_string();
-                json!([{"chunk_id": id, "quote": quote, "score": b["similarity"]}])
-            })
-            .unwrap_or(json!([]));
-        let is_met = evidence.as_array().is_some_and(|e| !e.is_empty());
-        met += usize::from(is_met);
-        requirements
-            .push(json!({"requirement": r["requirement"], "met": is_met, "evidence": evidence}));
+    for line in reqs.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let Some((left, labels)) = line.rsplit_once(" — ") else {
+            continue;
+        };
+        let requirement = left.split_once("] ").map(|(_, r)| r).unwrap_or(left);
+        let first = labels.split(", ").next().unwrap_or_default();
+        let quote = excerpts
+            .iter()
+            .find(|(l, _)| l == first)
+            .and_then(|(_, t)| t.lines().map(str::trim).find(|l| l.chars().count() > 10))
+            .map(str::to_string);
+        let evidence = match &quote {
+            Some(q) => json!([{"chunk_id": first, "quote": q, "score": 0}]),
+            None => json!([]),
+        };
+        met += usize::from(quote.is_some());
+        requirements.push(
+            json!({"requirement": requirement, "met": quote.is_some(), "evidence": evidence}),
+        );
     }
     let total = requirements.len().max(1);
-    let keywords = req["job"]["keywords"].clone();
     json!({
         "score": (met * 100 / total).min(100),
         "report": {

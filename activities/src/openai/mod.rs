@@ -209,6 +209,32 @@ impl OpenAiAnalyst {
     }
 }
 
+/// The similarity of a chunk to a requirement (its best over all
+/// requirements when the model renamed the requirement).
+fn similarity(
+    retrieved: &[(String, Vec<crate::engine::RetrievedChunk>)],
+    requirement: &str,
+    chunk_id: &str,
+) -> f32 {
+    let of = |hits: &Vec<crate::engine::RetrievedChunk>| {
+        hits.iter()
+            .find(|h| h.chunk_id == chunk_id)
+            .map(|h| h.score)
+    };
+    retrieved
+        .iter()
+        .find(|(r, _)| r == requirement)
+        .and_then(|(_, hits)| of(hits))
+        .or_else(|| {
+            retrieved
+                .iter()
+                .filter_map(|(_, hits)| of(hits))
+                .max_by(f32::total_cmp)
+        })
+        .map(|s| (s * 1000.0).round() / 1000.0)
+        .unwrap_or(0.0)
+}
+
 /// Some OpenAI-compatible servers wrap JSON in a markdown fence.
 fn strip_fences(s: &str) -> &str {
     let t = s.trim();
@@ -252,8 +278,9 @@ impl Analyst for OpenAiAnalyst {
     }
 
     async fn analyze(&self, req: AnalyzeRequest<'_>) -> Result<(Analysis, Usage), ProviderError> {
+        let prompt = prompts::analyze(&req);
         let (mut analysis, usage) = self
-            .chat_json::<Analysis>("match analysis", prompts::analyze(&req), |a| {
+            .chat_json::<Analysis>("match analysis", (prompt.system, prompt.user), |a| {
                 if a.score > 100 {
                     Err(format!("score {} is above 100", a.score))
                 } else if a.report.summary.trim().is_empty() {
@@ -264,6 +291,15 @@ impl Analyst for OpenAiAnalyst {
             })
             .await?;
         analysis.score = analysis.score.min(100);
+        // Excerpt labels back to chunk ids, scores from the retrieval.
+        for check in &mut analysis.report.requirements {
+            for e in &mut check.evidence {
+                if let Some(id) = prompt.aliases.get(e.chunk_id.trim()) {
+                    e.chunk_id = id.clone();
+                }
+                e.score = similarity(req.retrieved, &check.requirement, &e.chunk_id);
+            }
+        }
         Ok((analysis, usage))
     }
 

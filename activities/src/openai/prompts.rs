@@ -59,23 +59,6 @@ pub fn parse_job(text: &str, lang: Option<&str>) -> (String, String) {
     (system, user)
 }
 
-/// The outline of the candidate for the analysis: who, which roles, which
-/// skills — the details come from the retrieved excerpts.
-pub fn outline(r: &ParsedResume) -> Value {
-    json!({
-        "name": r.contact.name,
-        "headline": r.headline,
-        "experience": r.experience.iter().map(|x| json!({
-            "title": x.title, "company": x.company, "start": x.start, "end": x.end, "current": x.current,
-        })).collect::<Vec<_>>(),
-        "education": r.education.iter().map(|e| json!({
-            "degree": e.degree, "institution": e.institution, "end": e.end,
-        })).collect::<Vec<_>>(),
-        "skills": r.skills,
-        "certifications": r.certifications,
-    })
-}
-
 /// Every fact of the candidate, structured, without the raw section texts:
 /// what the generator writes the resume from.
 pub fn profile(r: &ParsedResume) -> Value {
@@ -138,41 +121,39 @@ pub fn relevant_lines(chunk: &str, terms: &HashSet<String>) -> String {
     out.join("\n")
 }
 
-/// Each distinct chunk once (id → its relevant lines), and per requirement
-/// the ids of its best chunks with their similarity.
-fn excerpts(retrieved: &[(String, Vec<RetrievedChunk>)]) -> (Value, Value) {
-    let reqs: Vec<&str> = retrieved.iter().map(|(r, _)| r.as_str()).collect();
-    let terms = terms_of(&reqs);
-    let mut chunks: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut per_req = Vec::new();
-    for (req, hits) in retrieved {
-        let top: Vec<&RetrievedChunk> = hits.iter().take(CHUNKS_PER_REQUIREMENT).collect();
-        for h in &top {
-            chunks.insert(h.chunk_id.as_str(), h.text.as_str());
-        }
-        per_req.push(json!({
-            "requirement": req,
-            "chunks": top.iter().map(|h| json!({"chunk_id": h.chunk_id, "similarity": (h.score * 1000.0).round() / 1000.0})).collect::<Vec<_>>(),
-        }));
-    }
-    let chunk_list: Vec<Value> = chunks
-        .into_iter()
-        .map(|(id, text)| json!({"chunk_id": id, "text": relevant_lines(text, &terms)}))
-        .collect();
-    (Value::Array(chunk_list), Value::Array(per_req))
+/// The analysis prompt, and which retrieved chunk each excerpt label
+/// (`E1`, `E2`, ...) stands for.
+pub struct AnalyzePrompt {
+    pub system: String,
+    pub user: String,
+    /// label → chunk id
+    pub aliases: BTreeMap<String, String>,
 }
 
-pub fn analyze(req: &AnalyzeRequest<'_>) -> (String, String) {
+fn or_dash(v: &Option<String>) -> &str {
+    v.as_deref().filter(|s| !s.trim().is_empty()).unwrap_or("-")
+}
+
+fn span(start: &Option<String>, end: &Option<String>, current: bool) -> String {
+    let end = if current { "present" } else { or_dash(end) };
+    format!("{}–{end}", or_dash(start))
+}
+
+/// The analysis gets plain text, not JSON: the parsed job's keywords, an
+/// outline of the candidate, each retrieved chunk once (only its relevant
+/// lines, under a short label) and the requirements with the labels of
+/// their best chunks.
+pub fn analyze(req: &AnalyzeRequest<'_>) -> AnalyzePrompt {
     let lang = language_name(req.output_lang);
     let system = format!(
         "You are an experienced recruiter and ATS specialist. Judge how well the candidate fits \
          the job using only the candidate outline and the resume excerpts given. {TRUTH}\n\
-         - score: 0 to 100, how well the resume matches the must-have and nice-to-have \
-           requirements (must-haves weigh most).\n\
-         - report.requirements: one entry per requirement listed under \"retrieval\"; \"met\" is \
-           true only when an excerpt or the outline shows it; each evidence quote is copied \
-           verbatim from an excerpt's text (a short phrase or sentence), with that excerpt's \
-           chunk_id and its similarity as score.\n\
+         - score: 0 to 100, how well the resume matches the requirements (must-haves weigh most).\n\
+         - report.requirements: one entry per line under REQUIREMENTS, in that order, with the \
+           requirement as written; \"met\" is true only when an excerpt or the outline shows \
+           it; each evidence quote is copied verbatim from an excerpt (a short phrase or \
+           sentence, never an elided \"…\"), with the excerpt's label (E1, E2, …) as chunk_id \
+           and 0 as score.\n\
          - matched_keywords / missing_keywords: job keywords the resume does / does not show.\n\
          - suggestions: ATS-safe and truthful only — standard section headings, plain text \
            without tables, columns, images or text boxes, the job's exact wording for skills the \
@@ -182,16 +163,83 @@ pub fn analyze(req: &AnalyzeRequest<'_>) -> (String, String) {
          Write summary, strengths, gaps, suggestions and warnings in {lang}; keep keywords, \
          quotes and names as written. {JSON_ONLY}"
     );
-    let (chunks, per_req) = excerpts(req.retrieved);
-    let user = json!({
-        "output_language": req.output_lang,
-        "job": job_brief(req.job),
-        "candidate_outline": outline(req.resume),
-        "resume_excerpts": chunks,
-        "retrieval": per_req,
-    })
-    .to_string();
-    (system, user)
+    let reqs: Vec<&str> = req.retrieved.iter().map(|(r, _)| r.as_str()).collect();
+    let terms = terms_of(&reqs);
+    let mut label_of: BTreeMap<&str, String> = BTreeMap::new();
+    let mut aliases = BTreeMap::new();
+    let mut excerpts = String::new();
+    let mut requirements = String::new();
+    for (i, (requirement, hits)) in req.retrieved.iter().enumerate() {
+        let mut labels = Vec::new();
+        for h in hits.iter().take(CHUNKS_PER_REQUIREMENT) {
+            let label = label_of.entry(h.chunk_id.as_str()).or_insert_with(|| {
+                let label = format!("E{}", aliases.len() + 1);
+                aliases.insert(label.clone(), h.chunk_id.clone());
+                excerpts.push_str(&format!(
+                    "[{label}]\n{}\n\n",
+                    relevant_lines(&h.text, &terms)
+                ));
+                label
+            });
+            labels.push(label.clone());
+        }
+        let kind = if req.job.must_have.iter().any(|m| m == requirement) {
+            "must"
+        } else if req.job.nice_to_have.iter().any(|m| m == requirement) {
+            "nice"
+        } else {
+            "keyword"
+        };
+        let best = if labels.is_empty() {
+            "no excerpt".to_string()
+        } else {
+            labels.join(", ")
+        };
+        requirements.push_str(&format!("{}. [{kind}] {requirement} — {best}\n", i + 1));
+    }
+    let r = req.resume;
+    let roles: Vec<String> = r
+        .experience
+        .iter()
+        .map(|x| {
+            format!(
+                "{}, {} ({})",
+                x.title,
+                x.company,
+                span(&x.start, &x.end, x.current)
+            )
+        })
+        .collect();
+    let education: Vec<String> = r
+        .education
+        .iter()
+        .map(|e| format!("{}, {} ({})", e.degree, e.institution, or_dash(&e.end)))
+        .collect();
+    let job = req.job;
+    let user = format!(
+        "Output language: {lang} ({code})\n\n\
+         JOB\nTitle: {title}; company: {company}; seniority: {seniority}\nKeywords: {keywords}\n\n\
+         CANDIDATE OUTLINE\nName: {name}\nHeadline: {headline}\nRoles: {roles}\nEducation: {education}\n\
+         Skills: {skills}\nCertifications: {certs}\n\n\
+         RESUME EXCERPTS\n{excerpts}\
+         REQUIREMENTS (kind, requirement — labels of the best-matching excerpts)\n{requirements}",
+        code = req.output_lang,
+        title = or_dash(&job.title),
+        company = or_dash(&job.company),
+        seniority = or_dash(&job.seniority),
+        keywords = job.keywords.join(", "),
+        name = or_dash(&r.contact.name),
+        headline = or_dash(&r.headline),
+        roles = roles.join("; "),
+        education = education.join("; "),
+        skills = r.skills.join(", "),
+        certs = r.certifications.join("; "),
+    );
+    AnalyzePrompt {
+        system,
+        user,
+        aliases,
+    }
 }
 
 pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
@@ -232,7 +280,7 @@ pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
 /// The baseline retrieval replaces: both whole documents in the prompt
 /// (used by the token benchmark in BENCHMARKS.md, never sent).
 pub fn analyze_whole_documents(req: &AnalyzeRequest<'_>) -> (String, String) {
-    let (system, _) = analyze(req);
+    let system = analyze(req).system;
     let user = json!({
         "output_language": req.output_lang,
         "job_posting": req.job_text,

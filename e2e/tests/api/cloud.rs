@@ -115,7 +115,7 @@ async fn an_optimisation_on_openai_is_structured_retrieved_verified_and_costed()
     assert_eq!(analyze.len(), 1);
     assert_eq!(analyze[0]["response_format"]["json_schema"]["strict"], true);
     let sent = analyze[0]["messages"][1]["content"].as_str().unwrap();
-    assert!(sent.contains("resume_excerpts"), "{sent}");
+    assert!(sent.contains("RESUME EXCERPTS\n[E1]"), "{sent}");
     let tail: String = posting
         .lines()
         .rev()

@@ -15,6 +15,7 @@ pub mod llm;
 pub mod n8n;
 pub mod openai;
 pub mod optimize;
+pub mod pinecone;
 pub mod providers;
 pub mod purge;
 pub mod resume;

@@ -34,6 +34,7 @@ pub mod http;
 pub mod jwks;
 pub mod openai;
 pub mod pages;
+pub mod pinecone;
 
 pub use http::{Reply, TestUser};
 

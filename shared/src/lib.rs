@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod filetype;
 pub mod storage;
+pub mod storage_s3;
 pub mod telemetry;
 
 pub use domain::Lang;

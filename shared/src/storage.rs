@@ -363,6 +363,21 @@ mod tests {
         check_path("resumes/u/r/v/original.pdf").unwrap();
     }
 
+    #[test]
+    fn settings_choose_the_store() {
+        let mut s = crate::config::Settings::default();
+        assert_eq!(try_from_settings(&s).unwrap().kind(), "local");
+        assert_eq!(from_settings(&s).kind(), "local");
+        s.s3_bucket = Some("files".into());
+        s.s3_endpoint = Some("https://proj.supabase.co/storage/v1/s3".into());
+        let err = try_from_settings(&s).err().unwrap().to_string();
+        assert!(err.contains("S3_ACCESS_KEY_ID"), "{err}");
+        s.s3_access_key_id = Some("AKID".into());
+        s.s3_secret_access_key = Some(SecretString::from("secret"));
+        assert_eq!(try_from_settings(&s).unwrap().kind(), "s3");
+        assert_eq!(from_settings(&s).kind(), "s3");
+    }
+
     #[tokio::test]
     async fn local_store_round_trip_and_prefix_delete() {
         let root = std::env::temp_dir().join(format!("sr-blobs-{}", Uuid::new_v4()));

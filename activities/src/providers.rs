@@ -7,6 +7,7 @@ use crate::{
     llm::{Analyst, OfflineAnalyst},
     n8n::N8nClient,
     openai::{OpenAiAnalyst, OpenAiClient, OpenAiEmbedder},
+    pinecone::PineconeStore,
     scrape::FetchPolicy,
     vectors::{PgVectorStore, VectorStore},
 };
@@ -65,7 +66,11 @@ impl Providers {
             }),
             None => Arc::new(OfflineAnalyst),
         };
-        let vectors: Arc<dyn VectorStore> = Arc::new(PgVectorStore { db: db.clone() });
+        let vectors: Arc<dyn VectorStore> =
+            match PineconeStore::from_settings(settings).context("Pinecone")? {
+                Some(pinecone) => Arc::new(pinecone),
+                None => Arc::new(PgVectorStore { db: db.clone() }),
+            };
         let parse = |v: &Option<String>, name: &str| -> anyhow::Result<Option<Url>> {
             v.as_deref()
                 .map(Url::parse)
@@ -80,7 +85,7 @@ impl Providers {
             Duration::from_secs(settings.n8n_callback_timeout_secs),
         );
         Ok(Providers {
-            blobs: shared::storage::from_settings(settings),
+            blobs: shared::storage::from_settings(settings).context("file storage")?,
             indexer: Indexer {
                 db: db.clone(),
                 embedder,

@@ -1,6 +1,7 @@
 //! The OpenAI client against a wiremock server speaking OpenAI's wire
 //! protocol: what we send (structured outputs, strict schemas, prompts) and
 //! how every kind of answer is handled.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use activities::{
     embed::Embedder,

@@ -45,6 +45,8 @@ pub struct Stack {
     pub n8n: Option<wiremock::MockServer>,
     /// A fake OpenAI (real HTTP) when the stack runs on cloud providers.
     pub openai: Option<openai::FakeOpenAi>,
+    /// A fake Pinecone index (real HTTP) when the stack runs on cloud providers.
+    pub pinecone: Option<pinecone::FakePinecone>,
     /// Job posting pages on 127.0.0.1 (`/job.html`, `/plain.txt`, ...).
     pub pages: pages::PageServer,
     pub blob_dir: PathBuf,
@@ -315,6 +317,11 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
     } else {
         None
     };
+    let pinecone = if flavor == Flavor::Cloud {
+        Some(pinecone::start(&format!("pc-test-{}", Uuid::new_v4().simple())).await?)
+    } else {
+        None
+    };
     let pages = pages::PageServer::start(
         String::from_utf8(fixture("jobs/en_backend_engineer_ledgerline.html"))?,
         String::from_utf8(fixture("jobs/en_data_analyst_coastline.txt"))?,
@@ -372,6 +379,14 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
             ))
             .merge(("openai_embedding_dims", CLOUD_EMBEDDING_DIMS))
             .merge((
+                "pinecone_api_key",
+                pinecone.as_ref().map(|p| p.api_key().to_string()),
+            ))
+            .merge((
+                "pinecone_index_host",
+                pinecone.as_ref().map(pinecone::FakePinecone::url),
+            ))
+            .merge((
                 "provider_retry_budget_secs",
                 if flavor == Flavor::Cloud {
                     CLOUD_RETRY_BUDGET_SECS
@@ -409,6 +424,7 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
         base_url,
         n8n,
         openai,
+        pinecone,
         pages,
         blob_dir,
         db_url,

@@ -85,6 +85,11 @@ impl FakePinecone {
         self.url.clone()
     }
 
+    /// The key it accepts (`Api-Key`).
+    pub fn api_key(&self) -> &str {
+        &self.shared.api_key
+    }
+
     /// Vectors stored in a namespace.
     pub fn count(&self, namespace: &str) -> usize {
         self.shared

@@ -79,7 +79,7 @@ impl AppState {
             settings.task_queue.clone(),
         );
         let limiter = RateLimiter::new(settings.rate_limit_per_minute);
-        let blobs = shared::storage::try_from_settings(&settings)?;
+        let blobs = shared::storage::from_settings(&settings)?;
         let signer = UrlSigner::new(settings.signing_key());
         Ok(AppState(Arc::new(App {
             settings,

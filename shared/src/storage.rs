@@ -276,7 +276,7 @@ impl BlobStore for LocalBlobStore {
 /// The configured store: an S3-compatible bucket when `S3_BUCKET` is set
 /// (see [`crate::storage_s3`]), else the local directory `SMARTRESUME_BLOB_DIR`.
 /// Fails when the S3 settings are incomplete or malformed.
-pub fn try_from_settings(
+pub fn from_settings(
     settings: &crate::config::Settings,
 ) -> anyhow::Result<std::sync::Arc<dyn BlobStore>> {
     if let Some(s3) = crate::storage_s3::S3BlobStore::from_settings(settings)? {
@@ -287,23 +287,6 @@ pub fn try_from_settings(
         settings.public_url(),
         UrlSigner::new(settings.signing_key()),
     )))
-}
-
-/// [`try_from_settings`] for callers that cannot return an error: settings
-/// that passed `Settings::validate` always build. If they do not (a caller
-/// that skipped validation), this stops the process at start-up with the
-/// reason rather than storing files somewhere other than configured.
-/// Prefer [`try_from_settings`].
-pub fn from_settings(settings: &crate::config::Settings) -> std::sync::Arc<dyn BlobStore> {
-    match try_from_settings(settings) {
-        Ok(store) => store,
-        Err(e) => misconfigured(&e),
-    }
-}
-
-#[allow(clippy::panic)]
-fn misconfigured(e: &anyhow::Error) -> ! {
-    panic!("blob storage is misconfigured: {e:#}")
 }
 
 #[cfg(test)]
@@ -366,15 +349,15 @@ mod tests {
     #[test]
     fn settings_choose_the_store() {
         let mut s = crate::config::Settings::default();
-        assert_eq!(try_from_settings(&s).unwrap().kind(), "local");
+        assert_eq!(from_settings(&s).unwrap().kind(), "local");
         assert_eq!(from_settings(&s).kind(), "local");
         s.s3_bucket = Some("files".into());
         s.s3_endpoint = Some("https://proj.supabase.co/storage/v1/s3".into());
-        let err = try_from_settings(&s).err().unwrap().to_string();
+        let err = from_settings(&s).err().unwrap().to_string();
         assert!(err.contains("S3_ACCESS_KEY_ID"), "{err}");
         s.s3_access_key_id = Some("AKID".into());
         s.s3_secret_access_key = Some(SecretString::from("secret"));
-        assert_eq!(try_from_settings(&s).unwrap().kind(), "s3");
+        assert_eq!(from_settings(&s).unwrap().kind(), "s3");
         assert_eq!(from_settings(&s).kind(), "s3");
     }
 

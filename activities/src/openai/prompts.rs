@@ -9,7 +9,7 @@
 
 use crate::embed::match_tokens;
 use crate::{
-    engine::{ParsedResume, RetrievedChunk},
+    engine::ParsedResume,
     llm::{AnalyzeRequest, GenerateRequest},
 };
 use serde_json::{Value, json};

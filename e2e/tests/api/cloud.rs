@@ -125,6 +125,39 @@ async fn an_optimisation_on_openai_is_structured_retrieved_verified_and_costed()
         .to_string();
     assert!(!sent.contains(&tail), "the whole posting was sent: {tail}");
 
+    // Vectors live in Pinecone, in the user's namespace; deleting the resume
+    // removes its vectors there, and those of its jobs.
+    let pinecone = stack.pinecone.as_ref().unwrap();
+    let ns = user.id.to_string();
+    let before = pinecone.count(&ns);
+    assert!(
+        before >= 2,
+        "resume and job chunks in the user's namespace: {before}"
+    );
+    assert!(
+        pinecone
+            .requests()
+            .iter()
+            .any(|(p, b)| p == "/query" && b["namespace"] == ns.as_str())
+    );
+    assert_eq!(health["providers"]["vectors"], "pinecone", "{health}");
+    user.delete(&format!("/resumes/{resume}")).await.expect(200);
+    e2e::eventually(
+        std::time::Duration::from_secs(60),
+        "the resume's vectors to go",
+        || async { (pinecone.count(&ns) < before).then_some(()) },
+    )
+    .await;
+    assert!(
+        pinecone
+            .requests()
+            .iter()
+            .any(|(p, b)| p == "/vectors/delete"
+                && b["namespace"] == ns.as_str()
+                && b["filter"].to_string().contains(&resume)),
+        "deleted by filter"
+    );
+
     // Embeddings went to OpenAI, with the configured size.
     assert!(
         openai.requests().iter().any(

@@ -32,6 +32,7 @@ use uuid::Uuid;
 
 pub mod http;
 pub mod jwks;
+pub mod moto;
 pub mod openai;
 pub mod pages;
 pub mod pinecone;
@@ -47,6 +48,8 @@ pub struct Stack {
     pub openai: Option<openai::FakeOpenAi>,
     /// A fake Pinecone index (real HTTP) when the stack runs on cloud providers.
     pub pinecone: Option<pinecone::FakePinecone>,
+    /// S3 storage (moto) when the stack runs on cloud providers.
+    pub s3: Option<moto::Moto>,
     /// Job posting pages on 127.0.0.1 (`/job.html`, `/plain.txt`, ...).
     pub pages: pages::PageServer,
     pub blob_dir: PathBuf,
@@ -97,6 +100,8 @@ pub fn cloud_stack() -> &'static Stack {
 }
 
 pub const CLOUD_RETRY_BUDGET_SECS: u64 = 4;
+/// The cloud stack's bucket on moto.
+pub const CLOUD_BUCKET: &str = "smartresume-e2e";
 /// Vector size of the fake OpenAI embeddings (the local embedder's).
 pub const CLOUD_EMBEDDING_DIMS: usize = activities::embed::LOCAL_DIMS;
 
@@ -272,7 +277,7 @@ type Booted = (
     temporalio_sdk::Worker,
 );
 
-fn free_port() -> anyhow::Result<u16> {
+pub fn free_port() -> anyhow::Result<u16> {
     let l = std::net::TcpListener::bind("127.0.0.1:0")?;
     Ok(l.local_addr()?.port())
 }
@@ -319,6 +324,11 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
     };
     let pinecone = if flavor == Flavor::Cloud {
         Some(pinecone::start(&format!("pc-test-{}", Uuid::new_v4().simple())).await?)
+    } else {
+        None
+    };
+    let s3 = if flavor == Flavor::Cloud {
+        Some(moto::start(CLOUD_BUCKET).await?)
     } else {
         None
     };
@@ -386,6 +396,13 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
                 "pinecone_index_host",
                 pinecone.as_ref().map(pinecone::FakePinecone::url),
             ))
+            .merge(("s3_endpoint", s3.as_ref().map(|m| m.url.clone())))
+            .merge(("s3_bucket", s3.as_ref().map(|_| CLOUD_BUCKET)))
+            .merge(("s3_access_key_id", s3.as_ref().map(|_| "AKIAE2ETEST")))
+            .merge((
+                "s3_secret_access_key",
+                s3.as_ref().map(|_| "e2e-secret-access-key"),
+            ))
             .merge((
                 "provider_retry_budget_secs",
                 if flavor == Flavor::Cloud {
@@ -425,6 +442,7 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
         n8n,
         openai,
         pinecone,
+        s3,
         pages,
         blob_dir,
         db_url,

@@ -3,7 +3,7 @@
 //! real router and Temporal — and what users see when OpenAI misbehaves.
 
 use crate::jobs::{create_job, wait_job};
-use e2e::{TestUser, cloud_stack, fixture_text, openai::Rule};
+use e2e::{TestUser, cloud_stack, fixture, fixture_text, openai::Rule};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -260,4 +260,54 @@ async fn answers_that_never_fit_the_schema_fail_after_one_repair() {
         "{err}"
     );
     assert_eq!(calls, 2);
+}
+
+#[tokio::test]
+async fn uploads_live_in_s3_and_download_through_a_presigned_url() {
+    let stack = cloud_stack();
+    let user = stack.new_user().await;
+    let health = user.get("/health").await.expect(200).clone();
+    assert_eq!(health["providers"]["storage"], "s3", "{health}");
+
+    let original = fixture("resumes/en_backend_maya_lindqvist.docx");
+    let r = user.upload(original.clone(), "maya.docx").await;
+    let id = r.expect(202)["resume"]["id"].as_str().unwrap().to_string();
+    let parsed = user.wait_parsed(&id).await;
+    assert_eq!(parsed["parse_status"], "parsed", "{parsed}");
+
+    let link = user.get(&format!("/resumes/{id}/file")).await;
+    let d = link.expect(200).clone();
+    let url = d["url"].as_str().unwrap();
+    let moto = stack.s3.as_ref().unwrap();
+    // A presigned S3 URL on the bucket's endpoint, not a gateway link.
+    assert!(
+        url.starts_with(&format!(
+            "{}/{}/resumes/{}/{id}/",
+            moto.url,
+            e2e::CLOUD_BUCKET,
+            user.id
+        )),
+        "{url}"
+    );
+    assert!(url.contains("X-Amz-Signature="), "{url}");
+    assert!(d["expires_at"].is_string());
+    let res = reqwest::get(url).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.unwrap().to_vec(), original);
+
+    // Deleting the resume deletes the stored original.
+    user.delete(&format!("/resumes/{id}")).await.expect(200);
+    let key = url::Url::parse(url).unwrap().path().to_string();
+    e2e::eventually(
+        std::time::Duration::from_secs(60),
+        "the original to be deleted",
+        || async {
+            let status = reqwest::get(format!("{}{key}", moto.url))
+                .await
+                .unwrap()
+                .status();
+            (status == 404).then_some(())
+        },
+    )
+    .await;
 }

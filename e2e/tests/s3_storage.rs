@@ -24,9 +24,8 @@ use shared::{
     storage_s3::{S3BlobStore, S3Config},
 };
 use std::{
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 const BUCKET: &str = "smartresume-test";
@@ -34,88 +33,8 @@ const ACCESS_KEY: &str = "AKIATESTKEY0000";
 const SECRET: &str = "test-secret-access-key-0123456789";
 const REGION: &str = "eu-central-1";
 
-/// A `moto_server` child process, killed on drop.
-struct Moto {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| {
-            let p = dir.join(program);
-            p.is_file()
-                && std::fs::metadata(&p)
-                    .map(|m| {
-                        use std::os::unix::fs::PermissionsExt;
-                        m.permissions().mode() & 0o111 != 0
-                    })
-                    .unwrap_or(false)
-        })
-    })
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
-}
-
-/// Start moto on a free port, wait until it answers, create the bucket.
-async fn moto() -> Moto {
-    assert!(
-        on_path("moto_server"),
-        "moto_server is not on PATH: run scripts/test, which installs it (pip install 'moto[server]')"
-    );
-    let port = free_port();
-    let args = ["-H", "127.0.0.1", "-p", &port.to_string()].map(str::to_string);
-    // With setpriv the server also dies if this test's thread goes away
-    // without running destructors.
-    let mut cmd = if on_path("setpriv") {
-        let mut c = Command::new("setpriv");
-        c.args(["--pdeathsig", "KILL", "moto_server"]);
-        c
-    } else {
-        Command::new("moto_server")
-    };
-    let child = cmd
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start moto_server");
-    let moto = Moto {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    let http = shared::telemetry::http_client();
-    let started = Instant::now();
-    loop {
-        if http.get(&moto.url).send().await.is_ok() {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "moto_server did not answer on {} within 30 s",
-            moto.url
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    // moto accepts unsigned requests: create the bucket directly.
-    let res = http
-        .put(format!("{}/{BUCKET}", moto.url))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success(), "create bucket: {}", res.status());
-    moto
+async fn moto() -> e2e::moto::Moto {
+    e2e::moto::start(BUCKET).await.unwrap()
 }
 
 fn store(endpoint: &str, secret: &str) -> S3BlobStore {
@@ -232,7 +151,10 @@ async fn a_missing_bucket_or_server_is_unavailable_not_not_found() {
     assert!(matches!(e, StorageError::Unavailable(_)), "{e:?}");
     assert!(!e.to_string().contains(SECRET));
 
-    let gone = store(&format!("http://127.0.0.1:{}", free_port()), SECRET);
+    let gone = store(
+        &format!("http://127.0.0.1:{}", e2e::free_port().unwrap()),
+        SECRET,
+    );
     let e = gone.get("a/b.txt").await.unwrap_err();
     assert!(matches!(e, StorageError::Unavailable(_)), "{e:?}");
 }

@@ -17,6 +17,8 @@ use activities::{
 };
 use schemars::JsonSchema;
 
+const LONG: &str = "long resume (3 fixtures joined)";
+
 fn fixtures() -> std::path::PathBuf {
     std::env::var("FIXTURES_DIR")
         .map(Into::into)
@@ -66,6 +68,8 @@ fn schema_of<T: JsonSchema>() -> serde_json::Value {
 
 fn main() -> anyhow::Result<()> {
     let bpe = tiktoken_rs::o200k_base()?;
+    // The last pair is a synthetic long input: three resumes joined (several
+    // chunks), as a long CV would be.
     let pairs = [
         (
             "resumes/en_backend_maya_lindqvist.md",
@@ -82,13 +86,27 @@ fn main() -> anyhow::Result<()> {
             "jobs/ar_senior_accountant_alrayyan.txt",
             "ar",
         ),
+        (LONG, "jobs/en_backend_engineer_ledgerline.txt", "en"),
     ];
     println!(
         "| resume → job | resume / posting tokens | analysis: retrieval / whole | generation: retrieval / whole | per optimisation: retrieval / whole | saved |"
     );
     println!("|---|---|---|---|---|---|");
     for (r, j, lang) in pairs {
-        let resume_text = text::normalize_text(&std::fs::read_to_string(fixtures().join(r))?);
+        let raw = if r == LONG {
+            [
+                "resumes/en_backend_maya_lindqvist.md",
+                "resumes/bilingual_network_engineer_yousef_alzoubi.txt",
+                "resumes/en_data_analyst_hannah_castellanos.txt",
+            ]
+            .iter()
+            .map(|f| std::fs::read_to_string(fixtures().join(f)))
+            .collect::<Result<Vec<_>, _>>()?
+            .join("\n\n")
+        } else {
+            std::fs::read_to_string(fixtures().join(r))?
+        };
+        let resume_text = text::normalize_text(&raw);
         let job_text = text::normalize_text(&std::fs::read_to_string(fixtures().join(j))?);
         let resume = engine::parse_resume(&resume_text, Some(lang));
         let job = engine::parse_job(&job_text, Some(lang));

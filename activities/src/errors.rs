@@ -173,6 +173,51 @@ pub fn classify_http(
     }
 }
 
+/// An HTTP answer read in full: status, headers, body.
+pub struct Answer {
+    pub status: reqwest::StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    /// The body of a 2xx answer; anything else classified by [`classify_http`].
+    pub fn ok(self, service: &str) -> Result<String, ProviderError> {
+        if self.status.is_success() {
+            Ok(self.body)
+        } else {
+            tracing::warn!(status = %self.status, service, "provider request failed");
+            Err(classify_http(
+                service,
+                self.status.as_u16(),
+                &self.headers,
+                &self.body,
+            ))
+        }
+    }
+}
+
+/// Send a request and read the whole answer; transport failures are
+/// classified by [`classify_transport`]. Every provider client sends
+/// through here, so they all fail the same way.
+pub async fn send(service: &str, req: reqwest::RequestBuilder) -> Result<Answer, ProviderError> {
+    let res = req
+        .send()
+        .await
+        .map_err(|e| classify_transport(service, &e))?;
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res
+        .text()
+        .await
+        .map_err(|e| classify_transport(service, &e))?;
+    Ok(Answer {
+        status,
+        headers,
+        body,
+    })
+}
+
 /// Network-level failures (timeouts, refused connections, TLS) are transient.
 pub fn classify_transport(service: &str, e: &reqwest::Error) -> ProviderError {
     let what = if e.is_timeout() {

@@ -40,32 +40,16 @@ impl N8nClient {
         }
     }
 
-    /// POST a JSON body to a webhook; 2xx is success, 4xx permanent, the rest transient.
+    /// POST a JSON body to a webhook; 2xx is success, failures classified
+    /// like every provider's (see [`crate::errors::classify_http`]).
     pub async fn post(&self, url: &url::Url, body: &impl Serialize) -> Result<(), ProviderError> {
         let mut req = self.http.post(url.clone()).json(body);
         if let Some(t) = &self.token {
             req = req.header(TOKEN_HEADER, t.expose_secret());
         }
-        let res = req.send().await.map_err(|e| {
-            ProviderError::transient(format!("n8n webhook unreachable: {}", without_url(&e)))
-        })?;
-        let status = res.status();
-        if status.is_success() {
-            return Ok(());
-        }
-        let msg = format!("n8n webhook answered {status}");
-        if status.is_client_error() && status.as_u16() != 408 && status.as_u16() != 429 {
-            Err(ProviderError::permanent(msg))
-        } else {
-            Err(ProviderError::transient(msg))
-        }
+        crate::errors::send("n8n webhook", req)
+            .await?
+            .ok("n8n webhook")
+            .map(|_| ())
     }
-}
-
-fn without_url(e: &reqwest::Error) -> String {
-    let mut s = e.to_string();
-    if let Some(u) = e.url() {
-        s = s.replace(u.as_str(), "<webhook>");
-    }
-    s
 }

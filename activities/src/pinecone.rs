@@ -18,7 +18,7 @@
 //! [`PgVectorStore`]: crate::vectors::PgVectorStore
 
 use crate::{
-    errors::{ProviderError, classify_http, classify_transport},
+    errors::{self, ProviderError},
     vectors::{Filter, VectorItem, VectorMatch, VectorStore},
 };
 use anyhow::Context;
@@ -118,31 +118,19 @@ impl PineconeStore {
         body: String,
         missing_ok: bool,
     ) -> Result<Option<Value>, ProviderError> {
-        let res = self
+        let req = self
             .http
             .post(self.endpoint(path)?)
             .header("Api-Key", self.api_key.expose_secret())
             .header("X-Pinecone-Api-Version", &self.api_version)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header(reqwest::header::ACCEPT, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| classify_transport(SERVICE, &e))?;
-        let status = res.status();
-        let headers = res.headers().clone();
-        let text = res
-            .text()
-            .await
-            .map_err(|e| classify_transport(SERVICE, &e))?;
-        if status.as_u16() == 404 && missing_ok {
+            .body(body);
+        let answer = errors::send(SERVICE, req).await?;
+        if answer.status.as_u16() == 404 && missing_ok {
             return Ok(None);
         }
-        if !status.is_success() {
-            let err = classify_http(SERVICE, status.as_u16(), &headers, &text);
-            tracing::warn!(path, status = status.as_u16(), error = %err, "Pinecone request failed");
-            return Err(err);
-        }
+        let text = answer.ok(SERVICE)?;
         serde_json::from_str::<Value>(if text.trim().is_empty() { "{}" } else { &text })
             .map(Some)
             .map_err(|_| {

@@ -13,7 +13,7 @@ pub mod schema;
 use crate::{
     embed::Embedder,
     engine::{self, Analysis, Optimized, ParsedJob, ParsedResume},
-    errors::{ProviderError, classify_http, classify_transport},
+    errors::{self, ProviderError},
     llm::{Analyst, AnalyzeRequest, GenerateRequest, Usage},
 };
 use async_openai::types::{
@@ -69,24 +69,12 @@ impl OpenAiClient {
         path: &str,
         body: &B,
     ) -> Result<R, ProviderError> {
-        let resp = self
+        let req = self
             .http
             .post(format!("{}{path}", self.base_url))
             .bearer_auth(self.api_key.expose_secret())
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| classify_transport(SERVICE, &e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp
-            .text()
-            .await
-            .map_err(|e| classify_transport(SERVICE, &e))?;
-        if !status.is_success() {
-            tracing::warn!(%status, path, "OpenAI request failed");
-            return Err(classify_http(SERVICE, status.as_u16(), &headers, &text));
-        }
+            .json(body);
+        let text = errors::send(SERVICE, req).await?.ok(SERVICE)?;
         serde_json::from_str(&text).map_err(|e| {
             ProviderError::transient(format!("{SERVICE} sent an unreadable answer: {e}"))
         })

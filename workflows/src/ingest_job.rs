@@ -133,8 +133,8 @@ impl IngestJob {
                 job.clone(),
                 activity_options(
                     "parse the job description",
-                    Duration::from_secs(120),
-                    Duration::from_secs(600),
+                    Duration::from_secs(180),
+                    Duration::from_secs(900),
                 ),
             )
             .await

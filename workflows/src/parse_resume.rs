@@ -152,8 +152,10 @@ impl ParseResume {
                     version.clone(),
                     activity_options(
                         "structure into sections and markdown",
-                        Duration::from_secs(60),
-                        Duration::from_secs(300),
+                        // On OpenAI: a call and its repair attempt, each up
+                        // to OPENAI_TIMEOUT_SECS.
+                        Duration::from_secs(180),
+                        Duration::from_secs(900),
                     ),
                 )
                 .await

@@ -164,6 +164,10 @@ pub fn classify_http(
         429 if body.contains("insufficient_quota") => ProviderError::permanent(format!(
             "{service}: the account has no quota left (insufficient_quota)"
         )),
+        // Never echo the body: OpenAI repeats part of the key it rejected.
+        401 | 403 => ProviderError::permanent(format!(
+            "{service} refused our credentials (HTTP {status}); check its API key and permissions"
+        )),
         429 => ProviderError::Transient {
             message: msg,
             retry_after: retry_after(headers),
@@ -268,10 +272,18 @@ pub fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<std::time::Du
             return Some(Duration::from_millis(u64::try_from(secs).unwrap_or(0)));
         }
     }
-    ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"]
+    // The reset of the bucket that ran out; when that is not said, the
+    // longer reset (retrying sooner would only be refused again).
+    let exhausted = |bucket: &str| get(&format!("x-ratelimit-remaining-{bucket}")) == Some("0");
+    let reset =
+        |bucket: &str| get(&format!("x-ratelimit-reset-{bucket}")).and_then(parse_go_duration);
+    let buckets = ["requests", "tokens"];
+    buckets
         .iter()
-        .filter_map(|h| get(h).and_then(parse_go_duration))
-        .min()
+        .filter(|b| exhausted(b))
+        .filter_map(|b| reset(b))
+        .max()
+        .or_else(|| buckets.iter().filter_map(|b| reset(b)).max())
 }
 
 /// `1s`, `6m0s`, `1h2m3.5s`, `250ms` → Duration.
@@ -363,7 +375,28 @@ mod tests {
                 ("x-ratelimit-reset-requests", "6m0s"),
                 ("x-ratelimit-reset-tokens", "250ms")
             ])),
-            Some(std::time::Duration::from_millis(250))
+            Some(std::time::Duration::from_secs(360)),
+            "unknown bucket: the longer wait"
+        );
+        assert_eq!(
+            retry_after(&headers(&[
+                ("x-ratelimit-remaining-requests", "499"),
+                ("x-ratelimit-reset-requests", "120ms"),
+                ("x-ratelimit-remaining-tokens", "0"),
+                ("x-ratelimit-reset-tokens", "6m0s")
+            ])),
+            Some(std::time::Duration::from_secs(360)),
+            "the token bucket ran out"
+        );
+        assert_eq!(
+            retry_after(&headers(&[
+                ("x-ratelimit-remaining-requests", "0"),
+                ("x-ratelimit-reset-requests", "1s"),
+                ("x-ratelimit-remaining-tokens", "9000"),
+                ("x-ratelimit-reset-tokens", "6m0s")
+            ])),
+            Some(std::time::Duration::from_secs(1)),
+            "the request bucket ran out"
         );
         assert_eq!(
             parse_go_duration("1h2m3.5s"),

@@ -145,10 +145,26 @@ impl Indexer {
         kind: &str,
         source_id: Uuid,
     ) -> Result<u64, ProviderError> {
+        // By id first: every store supports it (some Pinecone indexes do not
+        // delete by metadata). The chunk rows go last, so a retry still
+        // knows the ids.
+        let ids = {
+            let mut conn = self.db.acquire().await?;
+            chunks::ids_of_source(&mut conn, user_id, kind, source_id).await?
+        };
+        self.vectors.delete_ids(user_id, &ids).await?;
+        // Then a sweep by filter for vectors without a chunk row (an
+        // interrupted re-index); a store that refuses it keeps only those.
         let filter = Filter::default()
             .eq("source_kind", kind)
             .eq("source_id", source_id.to_string());
-        self.vectors.delete_by_filter(user_id, &filter).await?;
+        match self.vectors.delete_by_filter(user_id, &filter).await {
+            Ok(()) => {}
+            Err(ProviderError::Permanent(reason)) => {
+                tracing::warn!(%reason, kind, %source_id, "vector store refused a delete by filter");
+            }
+            Err(e) => return Err(e),
+        }
         let mut conn = self.db.acquire().await?;
         Ok(chunks::delete_source(&mut conn, user_id, kind, source_id).await?)
     }

@@ -112,14 +112,15 @@ async fn load(p: &Providers, ctx: &ActivityContext, r: &RunRef) -> Result<Loaded
 
 /// The requirements to search for: must-haves and nice-to-haves, else keywords.
 pub fn requirements(job: &ParsedJob) -> Vec<String> {
-    let mut reqs: Vec<String> = job
-        .must_have
-        .iter()
-        .chain(job.nice_to_have.iter())
-        .cloned()
-        .collect();
+    let clean = |list: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        list.map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty() && seen.insert(r.to_lowercase()))
+            .collect()
+    };
+    let mut reqs = clean(&mut job.must_have.iter().chain(job.nice_to_have.iter()));
     if reqs.is_empty() {
-        reqs = job.keywords.clone();
+        reqs = clean(&mut job.keywords.iter());
     }
     reqs.truncate(40);
     reqs

@@ -364,6 +364,9 @@ impl ResumeActivities {
                             "the uploaded file is missing from storage",
                         ));
                     }
+                    Err(e @ shared::storage::StorageError::Rejected(_)) => {
+                        return Err(errors::permanent(e.to_string()));
+                    }
                     Err(e) => return Err(errors::transient(e.to_string())),
                 };
                 let kind = doc_kind(&version, &bytes)?;

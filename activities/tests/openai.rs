@@ -341,7 +341,11 @@ async fn server_errors_are_transient_and_client_errors_permanent() {
     ));
     match analyze(&a, "en").await.unwrap_err() {
         ProviderError::Permanent(m) => {
-            assert!(m.starts_with("OpenAI answered HTTP 401"), "{m}");
+            assert!(
+                m.starts_with("OpenAI refused our credentials (HTTP 401)"),
+                "{m}"
+            );
+            assert!(!m.contains("6789"), "no part of the key: {m}");
             assert!(!m.contains(KEY), "{m}");
         }
         other => panic!("expected permanent, got {other:?}"),

@@ -326,7 +326,9 @@ async fn a_bad_key_is_permanent_with_a_readable_message() {
     .await;
     assert_eq!(
         e,
-        ProviderError::Permanent("Pinecone answered HTTP 401: Invalid API Key".into())
+        ProviderError::Permanent(
+            "Pinecone refused our credentials (HTTP 401); check its API key and permissions".into()
+        )
     );
     assert!(!e.to_string().contains(KEY));
 }

@@ -131,7 +131,9 @@ pub struct Settings {
     pub openai_prompt_price_per_1m: f64,
     pub openai_completion_price_per_1m: f64,
     /// How long an activity keeps retrying a failing provider (HTTP 5xx,
-    /// timeouts, 429s) before it gives up and the job is marked failed, seconds.
+    /// timeouts, 429s) before it gives up and the job is marked failed,
+    /// seconds. At most 400, so it always ends before the activities'
+    /// schedule-to-close timeouts (600 s and more) would.
     pub provider_retry_budget_secs: u64,
 
     /// Pinecone: set both to store vectors there instead of Postgres.
@@ -189,7 +191,7 @@ impl Default for Settings {
             openai_timeout_secs: 60,
             openai_prompt_price_per_1m: 0.15,
             openai_completion_price_per_1m: 0.60,
-            provider_retry_budget_secs: 600,
+            provider_retry_budget_secs: 300,
             pinecone_api_key: None,
             pinecone_index_host: None,
             pinecone_api_version: "2025-04".into(),
@@ -391,6 +393,12 @@ impl Settings {
     /// One message per bad value; all problems are reported together.
     pub fn validate(&self, component: Component) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
+        if !(1..=400).contains(&self.provider_retry_budget_secs) {
+            problems.push(format!(
+                "SMARTRESUME_PROVIDER_RETRY_BUDGET_SECS: must be between 1 and 400, got {}",
+                self.provider_retry_budget_secs
+            ));
+        }
         match Url::parse(self.database_url.expose_secret()) {
             Ok(u) if matches!(u.scheme(), "postgres" | "postgresql") => {}
             _ => problems.push(

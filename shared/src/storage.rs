@@ -26,6 +26,10 @@ pub enum StorageError {
     BadPath(String),
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// The storage refused our credentials or their permissions (a
+    /// configuration error: retrying cannot fix it).
+    #[error("file storage refused access (check the S3 keys, region and bucket policy): {0}")]
+    Rejected(String),
 }
 
 /// A link a browser (or n8n) can GET until `expires_at`.

@@ -182,6 +182,11 @@ fn unavailable(e: &object_store::Error) -> StorageError {
 fn map_err(path: &str, e: object_store::Error) -> StorageError {
     match e {
         object_store::Error::NotFound { .. } => StorageError::NotFound(path.to_string()),
+        object_store::Error::PermissionDenied { .. }
+        | object_store::Error::Unauthenticated { .. } => {
+            tracing::warn!(error = %short(&e), "S3 storage refused access");
+            StorageError::Rejected(short(&e))
+        }
         other => unavailable(&other),
     }
 }

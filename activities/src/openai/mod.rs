@@ -104,12 +104,74 @@ fn user(text: String) -> ChatCompletionRequestMessage {
     })
 }
 
-fn assistant(content: Option<String>, refusal: Option<String>) -> ChatCompletionRequestMessage {
+fn assistant(content: Option<String>) -> ChatCompletionRequestMessage {
     ChatCompletionRequestMessage::Assistant(ChatCompletionRequestAssistantMessage {
         content: content.map(ChatCompletionRequestAssistantMessageContent::Text),
-        refusal,
         ..Default::default()
     })
+}
+
+/// What we use of a chat completion: OpenAI's answers parse as
+/// async-openai's response type; other OpenAI-compatible servers that differ
+/// in fields we do not use (an unknown `service_tier`, no `created`) are read
+/// leniently.
+#[derive(Debug, Default)]
+struct Reply {
+    content: Option<String>,
+    refusal: Option<String>,
+    finish_reason: Option<String>,
+    prompt_tokens: u64,
+    completion_tokens: u64,
+}
+
+impl Reply {
+    fn read(raw: serde_json::Value) -> Result<Reply, ProviderError> {
+        if let Ok(resp) = serde_json::from_value::<CreateChatCompletionResponse>(raw.clone()) {
+            let (prompt_tokens, completion_tokens) = resp
+                .usage
+                .as_ref()
+                .map(|u| (u64::from(u.prompt_tokens), u64::from(u.completion_tokens)))
+                .unwrap_or_default();
+            let choice = resp.choices.into_iter().next().ok_or_else(|| {
+                ProviderError::transient(format!("{SERVICE} answered without a choice"))
+            })?;
+            let finish_reason = choice.finish_reason.map(|f| match f {
+                FinishReason::Length => "length".to_string(),
+                FinishReason::ContentFilter => "content_filter".to_string(),
+                other => format!("{other:?}").to_lowercase(),
+            });
+            return Ok(Reply {
+                content: choice.message.content,
+                refusal: choice.message.refusal,
+                finish_reason,
+                prompt_tokens,
+                completion_tokens,
+            });
+        }
+        let choice = raw.pointer("/choices/0").ok_or_else(|| {
+            ProviderError::permanent(format!(
+                "{SERVICE} answered with something that is not a chat completion"
+            ))
+        })?;
+        let text = |p: &str| {
+            choice
+                .pointer(p)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        let tokens = |p: &str| {
+            raw.pointer(p)
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0)
+        };
+        Ok(Reply {
+            content: text("/message/content"),
+            refusal: text("/message/refusal"),
+            finish_reason: text("/finish_reason"),
+            prompt_tokens: tokens("/usage/prompt_tokens"),
+            completion_tokens: tokens("/usage/completion_tokens"),
+        })
+    }
 }
 
 impl OpenAiAnalyst {
@@ -141,35 +203,26 @@ impl OpenAiAnalyst {
                 model: self.model.clone(),
                 messages: messages.clone(),
                 response_format: Some(format.clone()),
-                temperature: Some(0.2),
+                // No temperature: reasoning models accept only the default.
                 ..Default::default()
             };
-            let resp: CreateChatCompletionResponse =
-                self.client.post("/chat/completions", &request).await?;
-            if let Some(u) = &resp.usage {
-                usage.add(&Usage {
-                    calls: 1,
-                    prompt_tokens: u64::from(u.prompt_tokens),
-                    completion_tokens: u64::from(u.completion_tokens),
-                });
-            } else {
-                usage.calls += 1;
-            }
-            let Some(choice) = resp.choices.into_iter().next() else {
-                return Err(ProviderError::transient(format!(
-                    "{SERVICE} answered without a choice"
-                )));
-            };
-            let content = choice.message.content.clone();
-            let refusal = choice.message.refusal.clone();
+            let raw: serde_json::Value = self.client.post("/chat/completions", &request).await?;
+            let reply = Reply::read(raw)?;
+            usage.add(&Usage {
+                calls: 1,
+                prompt_tokens: reply.prompt_tokens,
+                completion_tokens: reply.completion_tokens,
+            });
+            let content = reply.content.clone();
+            let refusal = reply.refusal.clone();
             let problem = if let Some(r) = &refusal {
                 format!(
                     "the model refused ({})",
                     r.chars().take(200).collect::<String>()
                 )
-            } else if choice.finish_reason == Some(FinishReason::Length) {
+            } else if reply.finish_reason.as_deref() == Some("length") {
                 "the answer was cut off at the length limit".to_string()
-            } else if choice.finish_reason == Some(FinishReason::ContentFilter) {
+            } else if reply.finish_reason.as_deref() == Some("content_filter") {
                 "the answer was stopped by the content filter".to_string()
             } else {
                 match content.as_deref().map(str::trim) {
@@ -186,7 +239,11 @@ impl OpenAiAnalyst {
             tracing::warn!(task, attempt, %problem, "unusable structured output");
             last_problem = problem;
             if attempt == 0 {
-                messages.push(assistant(content, refusal));
+                // An assistant turn needs content; after a refusal or an empty
+                // answer the repair request goes without it.
+                if content.as_deref().is_some_and(|c| !c.trim().is_empty()) {
+                    messages.push(assistant(content));
+                }
                 messages.push(user(prompts::repair(&last_problem)));
             }
         }
@@ -244,11 +301,18 @@ impl Analyst for OpenAiAnalyst {
         text: &str,
         lang: &str,
     ) -> Result<(ParsedResume, Usage), ProviderError> {
-        self.chat_json::<ParsedResume>("parsed resume", prompts::parse_resume(text, lang), |p| {
-            let v = serde_json::to_value(p).map_err(|e| e.to_string())?;
-            engine::validate_parsed_resume(&v).map(|_| ())
-        })
-        .await
+        let (mut parsed, usage) = self
+            .chat_json::<ParsedResume>("parsed resume", prompts::parse_resume(text, lang), |p| {
+                let v = serde_json::to_value(p).map_err(|e| e.to_string())?;
+                engine::validate_parsed_resume(&v).map(|_| ())
+            })
+            .await?;
+        // As on the offline path: the language is the detected (or chosen)
+        // one, and sections are cut from the text itself — verbatim, and not
+        // paid for twice in completion tokens.
+        parsed.lang = lang.to_string();
+        parsed.sections = engine::parse_resume(text, Some(lang)).sections;
+        Ok((parsed, usage))
     }
 
     async fn parse_job(
@@ -281,12 +345,34 @@ impl Analyst for OpenAiAnalyst {
         analysis.score = analysis.score.min(100);
         // Excerpt labels back to chunk ids, scores from the retrieval.
         for check in &mut analysis.report.requirements {
-            for e in &mut check.evidence {
-                if let Some(id) = prompt.aliases.get(e.chunk_id.trim()) {
-                    e.chunk_id = id.clone();
+            let requirement = check.requirement.clone();
+            check.evidence.retain_mut(|e| {
+                let label: String = e
+                    .chunk_id
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                let id = prompt
+                    .aliases
+                    .get(&label.to_uppercase())
+                    .cloned()
+                    .or_else(|| {
+                        // An unknown label: the retrieved chunk that holds the quote.
+                        req.retrieved
+                            .iter()
+                            .flat_map(|(_, hits)| hits)
+                            .find(|h| !e.quote.trim().is_empty() && h.text.contains(e.quote.trim()))
+                            .map(|h| h.chunk_id.clone())
+                    });
+                match id {
+                    Some(id) => {
+                        e.chunk_id = id;
+                        e.score = similarity(req.retrieved, &requirement, &e.chunk_id);
+                        true
+                    }
+                    None => false,
                 }
-                e.score = similarity(req.retrieved, &check.requirement, &e.chunk_id);
-            }
+            });
         }
         Ok((analysis, usage))
     }

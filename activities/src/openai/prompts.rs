@@ -9,7 +9,7 @@
 
 use crate::embed::match_tokens;
 use crate::{
-    engine::ParsedResume,
+    engine::{ParsedResume, SectionKind},
     llm::{AnalyzeRequest, GenerateRequest},
 };
 use serde_json::{Value, json};
@@ -37,8 +37,8 @@ pub fn parse_resume(text: &str, lang: &str) -> (String, String) {
         "You convert a resume into structured JSON. {TRUTH} Copy names, companies, titles, \
          institutions and skills exactly as written (keep the original script). Dates are \"YYYY\" \
          or \"YYYY-MM\"; a current role has \"current\": true and \"end\": null. \"lang\" is \"ar\" \
-         when the resume is mainly Arabic, otherwise \"en\". \"sections\" lists each section with \
-         its heading as written, its kind and its text. {JSON_ONLY}"
+         when the resume is mainly Arabic, otherwise \"en\". Leave \"sections\" an empty list (they are \
+         cut from the text separately). {JSON_ONLY}"
     );
     let user = format!("Resume (language hint: {lang}):\n<<<\n{text}\n>>>");
     (system, user)
@@ -71,6 +71,11 @@ pub fn profile(r: &ParsedResume) -> Value {
         "skills": r.skills,
         "languages": r.languages,
         "certifications": r.certifications,
+        // Projects, awards, publications...: only in the section texts.
+        "other_sections": r.sections.iter()
+            .filter(|s| matches!(s.kind, SectionKind::Projects | SectionKind::Other))
+            .map(|s| json!({"heading": s.heading, "text": s.text}))
+            .collect::<Vec<_>>(),
     })
 }
 

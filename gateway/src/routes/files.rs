@@ -39,7 +39,9 @@ pub async fn download(
         })?;
     let bytes = state.blobs.get(&path).await.map_err(|e| match e {
         StorageError::NotFound(_) | StorageError::BadPath(_) => ApiError::NotFound("file"),
-        StorageError::Unavailable(_) => ApiError::Unavailable("file storage"),
+        StorageError::Unavailable(_) | StorageError::Rejected(_) => {
+            ApiError::Unavailable("file storage")
+        }
     })?;
     let file_name = path.rsplit('/').next().unwrap_or("file").to_string();
     let content_type = match file_name.rsplit('.').next() {

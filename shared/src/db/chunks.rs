@@ -111,6 +111,23 @@ pub async fn delete_source(
     Ok(done.rows_affected())
 }
 
+/// Ids of every chunk of a source (resume or job), all versions.
+pub async fn ids_of_source(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    source_kind: &str,
+    source_id: Uuid,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select id from document_chunks where user_id = $1 and source_kind = $2 and source_id = $3 order by id",
+    )
+    .bind(user_id)
+    .bind(source_kind)
+    .bind(source_id)
+    .fetch_all(conn)
+    .await
+}
+
 pub async fn count_source(
     conn: &mut PgConnection,
     user_id: Uuid,

@@ -245,6 +245,16 @@ async fn two_refusals_fail_permanently_with_a_readable_reason() {
         }
         other => panic!("expected a permanent failure, got {other:?}"),
     }
+    // The repair request has no assistant turn without content (OpenAI
+    // rejects those): system, user, repair instruction.
+    let sent = bodies(&server).await;
+    let roles: Vec<&str> = sent[1]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["system", "user", "user"]);
 }
 
 #[tokio::test]
@@ -488,4 +498,28 @@ async fn embeddings_request_the_configured_model_and_dimensions_in_order() {
         matches!(wrong.embed(&["a".into(), "b".into()]).await, Err(ProviderError::Permanent(m)) if m.contains("OPENAI_EMBEDDING_DIMS"))
     );
     assert!(e.embed(&[]).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn answers_of_compatible_servers_that_differ_in_unused_fields_are_read() {
+    let server = MockServer::start().await;
+    // No `created` or `object`, an unknown service tier, an extra field.
+    let body = json!({
+        "id": "local-1",
+        "model": "llama-3.1-8b-instruct",
+        "service_tier": "on_prem",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": analysis_json()}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 5},
+        "x_server": "vllm"
+    });
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(body))
+        .mount(&server)
+        .await;
+    let (analysis, usage) = analyze(&analyst(&server), "en").await.unwrap();
+    assert_eq!(analysis.score, 74);
+    assert_eq!((usage.prompt_tokens, usage.completion_tokens), (10, 5));
+    // No temperature: reasoning models accept only their default.
+    assert!(bodies(&server).await[0].get("temperature").is_none());
 }

@@ -408,7 +408,7 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
                 if flavor == Flavor::Cloud {
                     CLOUD_RETRY_BUDGET_SECS
                 } else {
-                    600
+                    300
                 },
             )),
         Component::Gateway,

@@ -558,9 +558,9 @@ async fn a_supabase_style_endpoint_with_a_path_prefix_gets_valid_signatures() {
     assert_eq!(status, 403);
     assert!(String::from_utf8_lossy(&body).contains("expired"));
 
-    // Wrong credentials: the store reports storage unavailable, without the secret.
+    // Wrong credentials: refused (a configuration error, not retried), without the secret.
     let wrong = store(&endpoint, "not-the-secret-key");
     let e = wrong.get(path).await.unwrap_err();
-    assert!(matches!(e, StorageError::Unavailable(_)), "{e:?}");
+    assert!(matches!(e, StorageError::Rejected(_)), "{e:?}");
     assert!(!e.to_string().contains("not-the-secret-key"), "{e}");
 }

@@ -166,36 +166,14 @@ async fn an_optimisation_on_openai_is_structured_retrieved_verified_and_costed()
     );
 }
 
-#[tokio::test]
-async fn a_rate_limit_is_waited_out_with_the_servers_delay() {
-    let stack = cloud_stack();
-    let openai = stack.openai.as_ref().unwrap();
-    let user = stack.new_user().await;
-    let m = marker();
-    openai.fail_when(Rule {
-        marker: m.clone(),
-        schema: "match_analysis".into(),
-        status: 429,
-        headers: vec![("retry-after".into(), "1".into())],
-        body: json!({"error": {"message": "Rate limit reached for gpt-4o-mini", "type": "requests", "code": "rate_limit_exceeded"}}),
-        times: Some(1),
-    });
-    let resume = resume_with_marker(&user, &m).await;
-    let job = create_job(
-        &user,
-        json!({ "resume_id": resume, "job_description": fixture_text(JOB) }),
-    )
-    .await;
-    let d = wait_job(&user, job["id"].as_str().unwrap()).await;
-    assert_eq!(d["status"], "complete", "{}", d["error"]);
-    assert_eq!(
-        openai.chat_requests("match_analysis", &m).len(),
-        2,
-        "one 429, one retry"
-    );
-}
-
-async fn failing_job(rule_body: Value, status: u16, times: Option<usize>) -> (Value, usize) {
+/// A job whose analysis requests get the scripted answer (`times` times, or
+/// always); the finished job and how many analysis requests were made.
+async fn job_with_scripted_analysis(
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Value,
+    times: Option<usize>,
+) -> (Value, usize) {
     let stack = cloud_stack();
     let openai = stack.openai.as_ref().unwrap();
     let user = stack.new_user().await;
@@ -204,8 +182,8 @@ async fn failing_job(rule_body: Value, status: u16, times: Option<usize>) -> (Va
         marker: m.clone(),
         schema: "match_analysis".into(),
         status,
-        headers: vec![],
-        body: rule_body,
+        headers,
+        body,
         times,
     });
     let resume = resume_with_marker(&user, &m).await;
@@ -216,6 +194,23 @@ async fn failing_job(rule_body: Value, status: u16, times: Option<usize>) -> (Va
     .await;
     let d = wait_job(&user, job["id"].as_str().unwrap()).await;
     (d, openai.chat_requests("match_analysis", &m).len())
+}
+
+async fn failing_job(body: Value, status: u16, times: Option<usize>) -> (Value, usize) {
+    job_with_scripted_analysis(status, vec![], body, times).await
+}
+
+#[tokio::test]
+async fn a_rate_limit_is_waited_out_with_the_servers_delay() {
+    let (d, calls) = job_with_scripted_analysis(
+        429,
+        vec![("retry-after".into(), "1".into())],
+        json!({"error": {"message": "Rate limit reached for gpt-4o-mini", "type": "requests", "code": "rate_limit_exceeded"}}),
+        Some(1),
+    )
+    .await;
+    assert_eq!(d["status"], "complete", "{}", d["error"]);
+    assert_eq!(calls, 2, "one 429, one retry");
 }
 
 #[tokio::test]

@@ -336,7 +336,7 @@ impl JobActivities {
             .ok_or_else(|| errors::permanent("the job has no description to read"))?;
         let detected = text::detect_lang(&body);
         let lang = job.jd_lang().unwrap_or(detected);
-        let (parsed, _usage) = p
+        let (parsed, usage) = p
             .analyst
             .parse_job(&body, Some(lang.as_str()))
             .await
@@ -360,6 +360,12 @@ impl JobActivities {
         )
         .await
         .map_err(errors::db)?;
+        if usage.calls > 0 {
+            let usage = serde_json::to_value(&usage).unwrap_or(Value::Null);
+            jobs::set_parse_usage(&mut conn, input.user_id, input.job_id, &usage)
+                .await
+                .map_err(errors::db)?;
+        }
         Ok(JobParsed {
             title,
             requirements: (parsed.must_have.len() + parsed.nice_to_have.len()) as u32,

@@ -137,10 +137,9 @@ async fn record_usage(
     p: &Providers,
     r: &RunRef,
     run: &jobs::OptimizationRow,
-    step: &str,
-    usage: &Usage,
+    steps: &[(&str, Usage)],
 ) -> Result<(), ActivityError> {
-    if usage.calls == 0 && run.token_usage.is_some() {
+    if steps.iter().all(|(_, u)| u.calls == 0) && run.token_usage.is_some() {
         return Ok(());
     }
     let mut total: RunUsage = run
@@ -150,7 +149,9 @@ async fn record_usage(
         .unwrap_or_default();
     total.engine = p.analyst.name();
     // Idempotent per step: a retried activity replaces its own entry.
-    total.by_step.insert(step.to_string(), usage.clone());
+    for (step, usage) in steps {
+        total.by_step.insert((*step).to_string(), usage.clone());
+    }
     let (calls, prompt, completion) = total.by_step.values().fold((0, 0, 0), |acc, u| {
         (
             acc.0 + u.calls,
@@ -370,7 +371,18 @@ impl OptimizeActivities {
         .await
         .map_err(errors::db)?;
         drop(conn);
-        record_usage(p, &input, &l.run, "analyze_resume_vs_job", &usage).await?;
+        let mut steps = vec![("analyze_resume_vs_job", usage)];
+        // The first run also carries what parsing the posting cost.
+        if input.run_no == 1
+            && let Some(parse) = l
+                .job
+                .parse_token_usage
+                .clone()
+                .and_then(|v| serde_json::from_value::<Usage>(v).ok())
+        {
+            steps.push(("parse_job_description", parse));
+        }
+        record_usage(p, &input, &l.run, &steps).await?;
         Ok(Analyzed {
             score: analysis.score.min(100),
             met,
@@ -441,7 +453,7 @@ impl OptimizeActivities {
         .await
         .map_err(errors::db)?;
         drop(conn);
-        record_usage(p, &input, &l.run, "generate_optimized_resume", &usage).await?;
+        record_usage(p, &input, &l.run, &[("generate_optimized_resume", usage)]).await?;
         Ok(Generated {
             changes: change_log.len() as u32,
             warnings: report.warnings.len() as u32,

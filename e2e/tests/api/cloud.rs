@@ -95,7 +95,12 @@ async fn an_optimisation_on_openai_is_structured_retrieved_verified_and_costed()
     // Tokens and cost of the run.
     let usage = &r["token_usage"];
     assert_eq!(usage["engine"], "openai:gpt-4o-mini", "{usage}");
-    assert_eq!(usage["calls"], 2, "{usage}");
+    // Parsing the posting, the analysis and the generation.
+    assert_eq!(usage["calls"], 3, "{usage}");
+    assert_eq!(
+        usage["by_step"]["parse_job_description"]["calls"], 1,
+        "{usage}"
+    );
     let prompt = usage["prompt_tokens"].as_u64().unwrap();
     let completion = usage["completion_tokens"].as_u64().unwrap();
     assert!(prompt > 100 && completion > 10, "{usage}");

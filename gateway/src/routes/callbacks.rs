@@ -79,8 +79,10 @@ struct Parked {
     payload: Value,
 }
 
-/// Park the payload (an identical one is a no-op: 200, `duplicate: true`),
-/// then signal its id to the waiting workflow (409 when none waits).
+/// Park the payload, then signal its id to the waiting workflow. The first
+/// callback wins: an identical one again is a no-op (200, `duplicate: true`;
+/// the signal is repeated in case the first one did not get through), a
+/// different one after it — or with no workflow waiting — is a 409.
 async fn deliver<F, Fut>(
     state: &AppState,
     parked: Parked,
@@ -101,14 +103,19 @@ where
         &digest(&parked.payload),
     )
     .await?;
-    drop(conn);
     if !new {
+        drop(conn);
+        // The workflow keeps the first callback it sees, so this is harmless
+        // when the first signal did arrive.
+        let _ = signal(state.clone(), N8nCallback { inbox_id }).await;
         return Ok(envelope::ok(CallbackAccepted {
             accepted: true,
             duplicate: true,
         }));
     }
-    if !signal(state.clone(), N8nCallback { inbox_id }).await? {
+    let received = inbox::count_for(&mut conn, parked.kind, parked.subject_id).await?;
+    drop(conn);
+    if received > 1 || !signal(state.clone(), N8nCallback { inbox_id }).await? {
         return Err(ApiError::Conflict(not_waiting.to_string()));
     }
     Ok(envelope::ok(CallbackAccepted {

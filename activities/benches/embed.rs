@@ -2,7 +2,8 @@
 //! `cargo bench -p activities --bench embed`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use activities::{embed::embed_local, text::chunk_text};
+use activities::embed::embed_local;
+use text::chunk_text;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::PathBuf;

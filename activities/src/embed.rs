@@ -4,7 +4,7 @@
 //! letter variants folded, light stemming), L2-normalised. It ranks chunks by
 //! shared vocabulary — a lexical embedder, honest about what it is.
 
-use crate::{errors::ProviderError, text};
+use crate::errors::ProviderError;
 use async_trait::async_trait;
 
 #[async_trait]
@@ -63,12 +63,12 @@ fn add(v: &mut [f32], parts: &[&str], weight: f32) {
 
 /// Tokens for matching: folded, stemmed Arabic, lower-cased Latin, digits kept.
 pub fn match_tokens(s: &str) -> Vec<String> {
-    text::fold_for_match(s)
+    text::fold::fold(s)
         .split(|c: char| !(c.is_alphanumeric() || c == '+' || c == '#'))
         .filter(|t| !t.is_empty())
         .map(|t| {
-            if t.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
-                text::arabic_light_stem(t)
+            if t.chars().any(text::fold::is_arabic) {
+                text::fold::stem_ar(t)
             } else {
                 t.to_string()
             }

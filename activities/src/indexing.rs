@@ -1,12 +1,8 @@
 //! Chunk → embed → upsert, and the retrieval side (`search_chunks`): shared
 //! by resumes and job descriptions.
 
-use crate::{
-    embed::Embedder,
-    errors::ProviderError,
-    text::{self, Chunk},
-    vectors::{Filter, VectorItem, VectorStore},
-};
+use crate::{embed::Embedder, errors::ProviderError, vectors::{Filter, VectorItem, VectorStore}};
+use text::{self, Chunk};
 use serde_json::{Map, Value, json};
 use shared::db::chunks::{self, ChunkRow};
 use sqlx::PgPool;

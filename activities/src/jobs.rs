@@ -1,13 +1,7 @@
 //! IngestJob's activities: get the posting text (as given, from n8n, or by
 //! fetching the URL safely), structure it, embed it, and record failures.
 
-use crate::{
-    errors,
-    indexing::Source,
-    providers::Providers,
-    resume::{N8nDispatch, truncate},
-    scrape, text,
-};
+use crate::{errors, indexing::Source, providers::Providers, resume::N8nDispatch, scrape};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::{
@@ -94,23 +88,6 @@ struct N8nJobRequest<'a> {
     job_id: Uuid,
     job_url: &'a str,
     callback_url: &'a str,
-}
-
-/// API.md's fallback: explicit title, else the parsed title, else the first
-/// non-empty line (120 chars), else "Untitled job".
-pub fn job_title(parsed: Option<&str>, text: &str) -> String {
-    // A "title" longer than a line of a heading is really the first line.
-    if let Some(t) = parsed.map(str::trim).filter(|t| !t.is_empty()) {
-        return t.chars().take(120).collect::<String>().trim().to_string();
-    }
-    first_line_title(text).unwrap_or_else(|| "Untitled job".to_string())
-}
-
-pub fn first_line_title(text: &str) -> Option<String> {
-    text.lines()
-        .map(|l| l.trim().trim_start_matches('#').trim())
-        .find(|l| !l.is_empty())
-        .map(|l| l.chars().take(120).collect::<String>().trim().to_string())
 }
 
 async fn load(
@@ -235,7 +212,12 @@ impl JobActivities {
                 .map_err(errors::db)?
                 .ok_or_else(|| errors::permanent("the n8n callback payload is missing"))?
         };
-        let payload: N8nJobPayload = serde_json::from_value(row.payload).unwrap_or_default();
+        // The gateway validated the callback before storing it; a payload that no longer
+        // reads is a bug to report, not an empty answer to act on.
+        let payload: N8nJobPayload = serde_json::from_value(row.payload).map_err(|e| {
+            tracing::error!(error = %e, "stored n8n callback payload does not decode");
+            errors::permanent(format!("the n8n callback could not be read ({e})"))
+        })?;
         if let Some(reason) = payload
             .error
             .as_deref()
@@ -243,7 +225,7 @@ impl JobActivities {
             .filter(|r| !r.is_empty())
         {
             return Ok(N8nJobOutcome::Failed {
-                reason: format!("the job page scraper reported: {}", truncate(reason, 500)),
+                reason: format!("the job page scraper reported: {}", text::truncate_chars(reason, 500)),
             });
         }
         let Some(text_body) = payload
@@ -298,9 +280,9 @@ impl JobActivities {
         let final_url = page.final_url.clone();
         let extracted = tokio::task::spawn_blocking(move || {
             if page.content_type.starts_with("text/plain") {
-                scrape::extract_plain(&page.body)
+                text::html::extract_plain(&page.body)
             } else {
-                scrape::extract_posting(&page.body, Some(&page.final_url))
+                text::html::extract_posting(&page.body, Some(&page.final_url))
             }
         })
         .await
@@ -344,7 +326,7 @@ impl JobActivities {
         let title = if job.title_is_explicit {
             job.title.clone()
         } else {
-            job_title(parsed.title.as_deref(), &body)
+            shared::domain::job_title(None, parsed.title.as_deref(), Some(&body))
         };
         let json: Value = serde_json::to_value(&parsed)
             .map_err(|e| errors::permanent(format!("could not encode the parsed job: {e}")))?;
@@ -423,18 +405,3 @@ impl JobActivities {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn title_fallbacks_follow_the_contract() {
-        assert_eq!(job_title(Some(" Senior Engineer "), "x"), "Senior Engineer");
-        assert_eq!(
-            job_title(None, "\n\n  ## Data Analyst, Growth \nmore"),
-            "Data Analyst, Growth"
-        );
-        assert_eq!(job_title(Some(""), &"a".repeat(300)).chars().count(), 120);
-        assert_eq!(job_title(None, " \n\t "), "Untitled job");
-    }
-}

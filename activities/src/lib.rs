@@ -7,7 +7,6 @@
 //! state as running it once.
 
 pub mod embed;
-pub mod engine;
 pub mod errors;
 pub mod indexing;
 pub mod jobs;
@@ -19,8 +18,8 @@ pub mod pinecone;
 pub mod providers;
 pub mod purge;
 pub mod resume;
+pub mod spans;
 pub mod scrape;
-pub mod text;
 pub mod vectors;
 
 pub use jobs::JobActivities;

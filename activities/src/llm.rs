@@ -3,10 +3,8 @@
 //! any OpenAI-compatible server) replaces it when configured. Whatever engine
 //! runs, its output goes through the same truthfulness verifier.
 
-use crate::{
-    engine::{self, Analysis, Optimized, ParsedJob, ParsedResume, RetrievedChunk},
-    errors::ProviderError,
-};
+use crate::{errors::ProviderError};
+use engine::{self, Analysis, Optimized, ParsedJob, ParsedResume, RetrievedChunk};
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

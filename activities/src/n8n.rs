@@ -24,20 +24,21 @@ impl N8nClient {
         token: Option<SecretString>,
         request_timeout: Duration,
         callback_timeout: Duration,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
+        // A default client would silently drop the timeouts and the no-redirect policy.
         let http = shared::telemetry::http_client_builder()
             .timeout(request_timeout)
             .connect_timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .unwrap_or_default();
-        Self {
+            .map_err(|e| anyhow::anyhow!("cannot build the n8n HTTP client: {e}"))?;
+        Ok(Self {
             http,
             resume_url,
             job_url,
             token,
             callback_timeout,
-        }
+        })
     }
 
     /// POST a JSON body to a webhook; 2xx is success, failures classified

@@ -3,12 +3,8 @@
 //! `(job_id, run_no)`), so workflow payloads stay tiny and every step can be
 //! retried or replayed without duplicating anything.
 
-use crate::{
-    engine::{self, Analysis, ChangeLogEntry, ParsedJob, ParsedResume, Report, RetrievedChunk},
-    errors,
-    llm::{AnalyzeRequest, GenerateRequest, RunUsage, Usage},
-    providers::Providers,
-};
+use crate::{errors, llm::{AnalyzeRequest, GenerateRequest, RunUsage, Usage}, providers::Providers};
+use engine::{self, Analysis, ChangeLogEntry, ParsedJob, ParsedResume, Report, RetrievedChunk};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use shared::{
@@ -467,7 +463,7 @@ fn round3(x: f32) -> f32 {
 
 /// Evidence must quote the resume: drop quotes that do not occur in it.
 pub fn sanitize_report(mut report: Report, resume_text: &str) -> Report {
-    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let squash = text::collapse_whitespace;
     let hay = squash(resume_text);
     for r in &mut report.requirements {
         r.evidence
@@ -476,23 +472,10 @@ pub fn sanitize_report(mut report: Report, resume_text: &str) -> Report {
     report
 }
 
-/// No raw HTML, no script/data links, no images in what the frontend renders.
+/// No raw HTML, no script/data links, no images in what the frontend renders: the
+/// Markdown is parsed and re-emitted from an allow-list ([`text::markdown`]).
 pub fn sanitize_markdown(md: &str) -> String {
-    use std::sync::LazyLock;
-    static TAG: LazyLock<Option<regex::Regex>> =
-        LazyLock::new(|| regex::Regex::new(r"(?is)<\s*/?\s*[a-z!][^>]*>").ok());
-    static BAD_LINK: LazyLock<Option<regex::Regex>> = LazyLock::new(|| {
-        regex::Regex::new(r"(?i)!?\[([^\]]*)\]\(\s*(?:javascript|vbscript|data|file):[^)]*\)").ok()
-    });
-    static IMAGE: LazyLock<Option<regex::Regex>> =
-        LazyLock::new(|| regex::Regex::new(r"!\[([^\]]*)\]\([^)]*\)").ok());
-    let mut out = md.to_string();
-    for (re, rep) in [(&TAG, ""), (&BAD_LINK, "$1"), (&IMAGE, "$1")] {
-        if let Some(re) = re.as_ref() {
-            out = re.replace_all(&out, rep).into_owned();
-        }
-    }
-    out
+    text::markdown::sanitize(md)
 }
 
 #[cfg(test)]
@@ -508,5 +491,33 @@ mod tests {
         assert!(s.contains("[ok](https://x.example)"));
         assert!(!s.contains("!["));
         assert!(s.contains("bold"));
+    }
+
+    /// The bypasses the regex sanitiser let through (issue 9, defect 5).
+    #[test]
+    fn markdown_bypasses_are_closed() {
+        for md in [
+            "[click][r]\n\n[r]: javascript:alert(1)",
+            "[click](javascript&#58;alert(1))",
+            "<javascript:alert(1)>",
+            "&lt;script&gt;alert(1)&lt;/script&gt; <img src=x onerror=alert(1)>",
+        ] {
+            let s = sanitize_markdown(md);
+            let rendered: Vec<_> = pulldown_cmark::Parser::new(&s).collect();
+            for e in rendered {
+                match e {
+                    pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
+                        panic!("raw HTML {h:?} in {s:?}")
+                    }
+                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                        assert!(
+                            dest_url.starts_with("http"),
+                            "link {dest_url:?} in {s:?} from {md:?}"
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 }

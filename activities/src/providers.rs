@@ -83,7 +83,7 @@ impl Providers {
             settings.workflow_token.clone(),
             Duration::from_secs(settings.n8n_request_timeout_secs),
             Duration::from_secs(settings.n8n_callback_timeout_secs),
-        );
+        )?;
         Ok(Providers {
             blobs: shared::storage::from_settings(settings).context("file storage")?,
             indexer: Indexer {
@@ -93,7 +93,7 @@ impl Providers {
             },
             db,
             n8n,
-            public_url: settings.public_url(),
+            public_url: settings.public_url()?,
             download_ttl: settings.download_url_ttl(),
             analyst,
             retry_budget: Duration::from_secs(settings.provider_retry_budget_secs),

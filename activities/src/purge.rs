@@ -14,9 +14,27 @@ pub struct PurgeActivities {
 
 #[activities]
 impl PurgeActivities {
-    /// The gateway starts the purge just before committing the delete: wait
-    /// (by retrying) until the rows are really gone, so a failed commit never
-    /// loses a live resume's files.
+    /// Whether the resume's rows still exist (the gateway starts the purge just
+    /// before committing the delete). A database error is an error — retried by
+    /// Temporal — never an answer: only a real "still there" may stop the purge.
+    #[activity]
+    pub async fn resume_still_exists(
+        self: Arc<Self>,
+        _ctx: ActivityContext,
+        input: PurgeResumeInput,
+    ) -> Result<bool, ActivityError> {
+        let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
+        Ok(
+            shared::db::resumes::get_resume(&mut conn, input.user_id, input.resume_id)
+                .await
+                .map_err(errors::db)?
+                .is_some(),
+        )
+    }
+
+    /// Before the `purge-db-outage-retried` patch: waited (by retrying) until the
+    /// rows were gone, and could not tell a database outage from a live resume.
+    /// Kept registered for runs started before the patch.
     #[activity]
     pub async fn confirm_resume_deleted(
         self: Arc<Self>,

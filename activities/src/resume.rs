@@ -1,12 +1,8 @@
 //! ParseResume's activities: turn a stored version into text, markdown,
 //! structure and vectors, and record the outcome on the version row.
 
-use crate::{
-    engine, errors,
-    indexing::Source,
-    providers::Providers,
-    text::{self, DocKind},
-};
+use crate::{errors, indexing::Source, providers::Providers};
+use text::{self, DocKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::{
@@ -274,7 +270,12 @@ impl ResumeActivities {
                 .map_err(errors::db)?
                 .ok_or_else(|| errors::permanent("the n8n callback payload is missing"))?
         };
-        let payload: N8nResumePayload = serde_json::from_value(row.payload).unwrap_or_default();
+        // The gateway validated the callback before storing it; a payload that no longer
+        // reads is a bug to report, not an empty answer to act on.
+        let payload: N8nResumePayload = serde_json::from_value(row.payload).map_err(|e| {
+            tracing::error!(error = %e, "stored n8n callback payload does not decode");
+            errors::permanent(format!("the n8n callback could not be read ({e})"))
+        })?;
         if let Some(reason) = payload
             .error
             .as_deref()
@@ -282,7 +283,7 @@ impl ResumeActivities {
             .filter(|r| !r.is_empty())
         {
             return Ok(N8nOutcome::Failed {
-                reason: format!("the document parser reported: {}", truncate(reason, 500)),
+                reason: format!("the document parser reported: {}", text::truncate_chars(reason, 500)),
             });
         }
         let text_source = payload
@@ -379,7 +380,14 @@ impl ResumeActivities {
                             "reading this file took too long; try a simpler PDF, a DOCX or a TXT",
                         ));
                     }
-                    Ok(Err(_)) => {
+                    Ok(Err(join_error)) => {
+                        // The extractor panicked (or was cancelled): a bug or a file the
+                        // PDF library cannot cope with. Log it for us; tell the user plainly.
+                        tracing::error!(
+                            version_id = %input.version_id,
+                            error = %join_error,
+                            "text extraction panicked"
+                        );
                         return Err(errors::permanent(
                             "this file could not be read (it may be damaged)",
                         ));
@@ -484,6 +492,3 @@ impl ResumeActivities {
     }
 }
 
-pub fn truncate(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
-}

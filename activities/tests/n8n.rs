@@ -20,7 +20,8 @@ fn client(server: &MockServer, token: Option<&str>, timeout: Duration) -> (N8nCl
         token.map(SecretString::from),
         timeout,
         Duration::from_secs(300),
-    );
+    )
+    .unwrap();
     (c, hook)
 }
 

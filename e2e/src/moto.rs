@@ -63,7 +63,7 @@ pub async fn start(bucket: &str) -> anyhow::Result<Moto> {
         child,
         url: format!("http://127.0.0.1:{port}"),
     };
-    let http = shared::telemetry::http_client();
+    let http = shared::telemetry::http_client()?;
     let started = Instant::now();
     while http.get(&moto.url).send().await.is_err() {
         anyhow::ensure!(

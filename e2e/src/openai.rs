@@ -224,11 +224,11 @@ async fn chat(State(app): State<App>, headers: HeaderMap, Json(body): Json<Value
     let answer = match schema.as_str() {
         "parsed_resume" => {
             let (text, lang) = quoted(user);
-            json!(activities::engine::parse_resume(text, lang.as_deref()))
+            json!(engine::parse_resume(text, lang.as_deref()))
         }
         "parsed_job" => {
             let (text, lang) = quoted(user);
-            json!(activities::engine::parse_job(text, lang.as_deref()))
+            json!(engine::parse_job(text, lang.as_deref()))
         }
         "match_analysis" => analysis(user),
         "optimized_resume" => optimized(user),

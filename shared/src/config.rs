@@ -608,9 +608,10 @@ impl Settings {
             .unwrap_or_else(|| SecretString::from("smartresume-local-development-signing-key"))
     }
 
-    pub fn public_url(&self) -> Url {
-        Url::parse(&self.public_url).unwrap_or_else(|_| {
-            Url::parse("http://localhost:8080").unwrap_or_else(|_| unreachable_url())
+    /// `SMARTRESUME_PUBLIC_URL`, parsed (start-up validation has already checked it).
+    pub fn public_url(&self) -> anyhow::Result<Url> {
+        Url::parse(&self.public_url).map_err(|e| {
+            anyhow::anyhow!("SMARTRESUME_PUBLIC_URL: {:?} is not a URL: {e}", self.public_url)
         })
     }
 
@@ -673,10 +674,6 @@ impl Settings {
     }
 }
 
-#[allow(clippy::panic)]
-fn unreachable_url() -> Url {
-    panic!("a literal URL parses")
-}
 
 fn http_origin(s: &str) -> Option<Url> {
     let u = Url::parse(s).ok()?;

@@ -132,6 +132,38 @@ pub struct PurgeResumeOutput {
     pub chunks_deleted: u64,
 }
 
+/// The step names workflows report in their `progress` query (and the gateway reads
+/// back): one list per workflow, plus the names every workflow shares.
+pub mod steps {
+    /// Reported once a run has finished.
+    pub const DONE: &str = "done";
+    /// Reported once a run has given up (the row says why).
+    pub const FAILED: &str = "failed";
+
+    pub const DISPATCH: &str = "dispatch";
+    pub const EXTRACT_TEXT: &str = "extract_text";
+    pub const STRUCTURE: &str = "structure";
+    pub const EMBED: &str = "embed";
+    /// ParseResume, in order.
+    pub const PARSE_RESUME: [&str; 4] = [DISPATCH, EXTRACT_TEXT, STRUCTURE, EMBED];
+
+    pub const FETCH_POSTING: &str = "fetch_posting";
+    pub const PARSE_JOB: &str = "parse_job";
+    pub const EMBED_JOB: &str = "embed_job";
+    /// IngestJob's own steps, in order; then it reports [`OPTIMIZE`] while its child
+    /// OptimizeJob runs (whose steps count on from these).
+    pub const INGEST_JOB: [&str; 3] = [FETCH_POSTING, PARSE_JOB, EMBED_JOB];
+    /// IngestJob is waiting for its child OptimizeJob: ask the child for the step.
+    pub const OPTIMIZE: &str = "optimize";
+
+    pub const PREPARE: &str = "prepare";
+    pub const SEARCH: &str = "search_resume_vs_job";
+    pub const ANALYZE: &str = "analyze_resume_vs_job";
+    pub const GENERATE: &str = "generate_optimized_resume";
+    /// OptimizeJob, in order.
+    pub const OPTIMIZE_JOB: [&str; 4] = [PREPARE, SEARCH, ANALYZE, GENERATE];
+}
+
 /// Where a running workflow is, for `GET` responses and the Web UI.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Progress {

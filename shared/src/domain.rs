@@ -4,50 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::{fmt, str::FromStr};
 use utoipa::ToSchema;
 
-/// A language the product works in. Inputs accept exactly `"en"` or `"ar"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, PartialOrd, Ord,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    En,
-    Ar,
-}
-
-impl Lang {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ar => "ar",
-        }
-    }
-
-    /// Whether the language is written right to left.
-    pub fn is_rtl(self) -> bool {
-        self == Lang::Ar
-    }
-}
-
-impl fmt::Display for Lang {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("must be \"en\" or \"ar\"")]
-pub struct BadLang;
-
-impl FromStr for Lang {
-    type Err = BadLang;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "en" => Ok(Lang::En),
-            "ar" => Ok(Lang::Ar),
-            _ => Err(BadLang),
-        }
-    }
-}
+pub use text::lang::{BadLang, Lang};
 
 macro_rules! pg_enum {
     ($(#[$meta:meta])* $name:ident, $pg:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
@@ -98,6 +55,38 @@ pg_enum!(
     JobStatus, "job_status" { Queued => "queued", Processing => "processing", Complete => "complete", Failed => "failed" }
 );
 
+/// What a job is called when nothing better is known.
+pub const UNTITLED_JOB: &str = "Untitled job";
+/// Longest title taken from a posting's text.
+const MAX_TITLE_CHARS: usize = 120;
+
+/// API.md's job-title rule, in one place for the gateway (at creation) and the worker
+/// (after parsing): the explicit title, else the title parsed from the posting, else
+/// the posting's first non-empty line (trimmed to 120 characters), else "Untitled job".
+pub fn job_title(explicit: Option<&str>, parsed: Option<&str>, text: Option<&str>) -> String {
+    let clean = |t: &str| {
+        t.chars()
+            .take(MAX_TITLE_CHARS)
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    if let Some(t) = explicit.map(str::trim).filter(|t| !t.is_empty()) {
+        return t.to_string();
+    }
+    // A parsed "title" longer than a heading is really the first line: cut it the same way.
+    if let Some(t) = parsed.map(str::trim).filter(|t| !t.is_empty()) {
+        return clean(t);
+    }
+    text.and_then(|text| {
+        text.lines()
+            .map(|l| l.trim().trim_start_matches('#').trim())
+            .find(|l| !l.is_empty())
+            .map(clean)
+    })
+    .unwrap_or_else(|| UNTITLED_JOB.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +106,21 @@ mod tests {
             assert_eq!(s.parse::<ParseStatus>().map(|p| p.as_str()), Ok(s));
         }
         assert!("done".parse::<JobStatus>().is_err());
+    }
+
+    #[test]
+    fn title_fallbacks_follow_the_contract() {
+        assert_eq!(job_title(Some(" Mine "), Some("Parsed"), Some("x")), "Mine");
+        assert_eq!(job_title(None, Some(" Senior Engineer "), Some("x")), "Senior Engineer");
+        assert_eq!(
+            job_title(None, None, Some("\n\n  ## Data Analyst, Growth \nmore")),
+            "Data Analyst, Growth"
+        );
+        assert_eq!(
+            job_title(None, Some(""), Some(&"a".repeat(300))).chars().count(),
+            120
+        );
+        assert_eq!(job_title(None, None, Some(" \n\t ")), "Untitled job");
+        assert_eq!(job_title(Some("  "), None, None), "Untitled job");
     }
 }

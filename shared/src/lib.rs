@@ -10,9 +10,11 @@ pub mod config;
 pub mod contracts;
 pub mod db;
 pub mod domain;
-pub mod filetype;
 pub mod storage;
-pub mod storage_s3;
 pub mod telemetry;
 
 pub use domain::Lang;
+/// File-type sniffing lives in the `text` crate; the gateway answers 415 from it
+/// before anything is stored.
+pub use text::sniff as filetype;
+pub use text::normalize::truncate_chars;

@@ -36,8 +36,10 @@ pub fn install_crypto_provider() {
 }
 
 /// A plain HTTPS-capable client (installs the crypto provider first).
-pub fn http_client() -> reqwest::Client {
-    http_client_builder().build().unwrap_or_default()
+pub fn http_client() -> anyhow::Result<reqwest::Client> {
+    http_client_builder()
+        .build()
+        .map_err(|e| anyhow::anyhow!("cannot build an HTTP client: {e}"))
 }
 
 /// A client builder that is safe to `build()`: the crypto provider is installed.

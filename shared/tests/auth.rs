@@ -247,7 +247,7 @@ fn config(jwks: Option<url::Url>) -> AuthConfig {
 }
 
 fn verifier(cfg: AuthConfig) -> Verifier {
-    Verifier::new(cfg, shared::telemetry::http_client())
+    Verifier::new(cfg, shared::telemetry::http_client().unwrap())
 }
 
 /// A port nothing listens on.
@@ -1085,7 +1085,7 @@ async fn stale_keys_are_used_when_refresh_fails() {
 #[test]
 fn verify_future_is_send() {
     fn assert_send<T: Send>(_: &T) {}
-    let v = Verifier::new(AuthConfig::default(), shared::telemetry::http_client());
+    let v = Verifier::new(AuthConfig::default(), shared::telemetry::http_client().unwrap());
     let fut = v.verify("x.y.z");
     assert_send(&fut);
 }

@@ -5,15 +5,17 @@
 //! with a readable reason first.
 
 use crate::{
-    optimize_job::{OPTIMIZE_STEPS, OptimizeJob},
-    support::{activity_options, failure_reason, wait_for_callback},
+    optimize_job::OptimizeJob,
+    support::{self, Reports, StepPlan, activity_options, failure_reason, set_step, wait_for_callback},
 };
 use activities::{
     jobs::{ApplyN8nJob, JobActivities, JobFail, JobRef, N8nJobOutcome},
     resume::N8nDispatch,
 };
 use shared::{
-    contracts::{self, IngestJobInput, IngestJobOutput, N8nCallback, OptimizeJobInput, Progress},
+    contracts::{
+        self, IngestJobInput, IngestJobOutput, N8nCallback, OptimizeJobInput, Progress, steps,
+    },
     domain::JobStatus,
 };
 use std::time::Duration;
@@ -23,7 +25,13 @@ use temporalio_sdk::{
     ChildWorkflowOptions, SyncWorkflowContext, WorkflowContext, WorkflowContextView, WorkflowResult,
 };
 
-pub const INGEST_STEPS: [&str; 3] = ["fetch_posting", "parse_job", "embed_job"];
+/// IngestJob's steps, then its child OptimizeJob's: one count for the user.
+const PLAN: StepPlan = StepPlan {
+    names: &steps::INGEST_JOB,
+    offset: 0,
+    total: (steps::INGEST_JOB.len() + steps::OPTIMIZE_JOB.len()) as u32,
+    then: steps::OPTIMIZE,
+};
 
 #[workflow]
 #[derive(Default)]
@@ -43,7 +51,7 @@ impl IngestJob {
             user_id: input.user_id,
             job_id: input.job_id,
         };
-        set_step(ctx, 0);
+        set_step(ctx, &PLAN, 0);
         let start = match ctx
             .execute_activity(
                 JobActivities::start_ingest,
@@ -126,7 +134,7 @@ impl IngestJob {
             }
         }
 
-        set_step(ctx, 1);
+        set_step(ctx, &PLAN, 1);
         let parsed = match ctx
             .execute_activity(
                 JobActivities::parse_job_description,
@@ -147,7 +155,7 @@ impl IngestJob {
             parsed.title, parsed.requirements, parsed.keywords, parsed.jd_lang
         ));
 
-        set_step(ctx, 2);
+        set_step(ctx, &PLAN, 2);
         // The posting's vectors serve later searches; the run does not need them.
         if let Err(err) = ctx
             .execute_activity(
@@ -167,7 +175,7 @@ impl IngestJob {
             ));
         }
 
-        set_step(ctx, 3);
+        set_step(ctx, &PLAN, 3);
         let child = ctx
             .start_child_workflow(
                 OptimizeJob::run,
@@ -176,7 +184,7 @@ impl IngestJob {
                     job_id: input.job_id,
                     resume_id: input.resume_id,
                     run_no: 1,
-                    step_offset: INGEST_STEPS.len() as u32,
+                    step_offset: steps::INGEST_JOB.len() as u32,
                 },
                 ChildWorkflowOptions::builder()
                     .workflow_id(contracts::optimize_job_workflow_id(input.job_id, 1))
@@ -203,7 +211,7 @@ impl IngestJob {
         // The child records its own failure on the job; pass its reason on.
         match started.result().await {
             Ok(out) => {
-                set_step(ctx, INGEST_STEPS.len() + OPTIMIZE_STEPS.len());
+                set_step(ctx, &PLAN, PLAN.total as usize);
                 Ok(IngestJobOutput {
                     status: JobStatus::Complete,
                     score: Some(out.score),
@@ -235,21 +243,10 @@ impl IngestJob {
     }
 }
 
-fn set_step(ctx: &WorkflowContext<IngestJob>, done: usize) {
-    let total = INGEST_STEPS.len() + OPTIMIZE_STEPS.len();
-    let step =
-        INGEST_STEPS
-            .get(done)
-            .copied()
-            .unwrap_or(if done >= total { "done" } else { "optimize" });
-    ctx.state_mut(|s| {
-        s.progress = Progress {
-            step: step.to_string(),
-            completed_steps: done.min(total) as u32,
-            total_steps: total as u32,
-        }
-    });
-    ctx.set_current_details(format!("step {}/{total}: {step}", done.min(total)));
+impl Reports for IngestJob {
+    fn progress_mut(&mut self) -> &mut Progress {
+        &mut self.progress
+    }
 }
 
 async fn fail(
@@ -257,21 +254,11 @@ async fn fail(
     input: &IngestJobInput,
     reason: String,
 ) -> WorkflowResult<IngestJobOutput> {
-    ctx.execute_activity(
-        JobActivities::fail_job,
-        JobFail {
-            user_id: input.user_id,
-            job_id: input.job_id,
-            run_no: 1,
-            reason: reason.clone(),
-        },
-        activity_options(
-            "mark the job failed",
-            Duration::from_secs(30),
-            Duration::from_secs(600),
-        ),
-    )
-    .await?;
-    ctx.state_mut(|s| s.progress.step = "failed".into());
-    Err(ApplicationFailure::non_retryable(reason).into())
+    let mark = JobFail {
+        user_id: input.user_id,
+        job_id: input.job_id,
+        run_no: 1,
+        reason: reason.clone(),
+    };
+    support::fail(ctx, JobActivities::fail_job, mark, "mark the job failed", reason).await
 }

@@ -4,23 +4,17 @@
 //! Every step stores its result on the run's row; a permanent failure marks
 //! the run and the job `failed` with a readable reason.
 
-use crate::support::{activity_options, failure_reason};
+use crate::support::{self, Reports, StepPlan, activity_options, failure_reason, set_step};
 use activities::{
     jobs::{JobActivities, JobFail},
     optimize::{OptimizeActivities, RunRef},
 };
-use shared::contracts::{OptimizeJobInput, OptimizeJobOutput, Progress};
+use shared::contracts::{OptimizeJobInput, OptimizeJobOutput, Progress, steps};
 use std::time::Duration;
 use temporalio_common::{ActivityCloseTimeouts, RetryPolicy, error::ApplicationFailure};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{ActivityOptions, WorkflowContext, WorkflowContextView, WorkflowResult};
 
-pub const OPTIMIZE_STEPS: [&str; 4] = [
-    "prepare",
-    "search_resume_vs_job",
-    "analyze_resume_vs_job",
-    "generate_optimized_resume",
-];
 
 #[workflow]
 #[derive(Default)]
@@ -41,7 +35,7 @@ impl OptimizeJob {
             run_no: input.run_no,
         };
 
-        set_step(ctx, &input, 0);
+        set_step(ctx, &plan(&input), 0);
         // Waits (retrying every few seconds) while the resume is still being
         // parsed — a user often adds a job right after uploading.
         let prepare_opts =
@@ -71,7 +65,7 @@ impl OptimizeJob {
             prepared.resume_lang, prepared.jd_lang, prepared.output_lang
         ));
 
-        set_step(ctx, &input, 1);
+        set_step(ctx, &plan(&input), 1);
         let searched = match ctx
             .execute_activity(
                 OptimizeActivities::search_resume_vs_job,
@@ -92,7 +86,7 @@ impl OptimizeJob {
             searched.requirements, searched.avg_score
         ));
 
-        set_step(ctx, &input, 2);
+        set_step(ctx, &plan(&input), 2);
         let analyzed = match ctx
             .execute_activity(
                 OptimizeActivities::analyze_resume_vs_job,
@@ -113,7 +107,7 @@ impl OptimizeJob {
             analyzed.score, analyzed.met, analyzed.unmet
         ));
 
-        set_step(ctx, &input, 3);
+        set_step(ctx, &plan(&input), 3);
         let generated = match ctx
             .execute_activity(
                 OptimizeActivities::generate_optimized_resume,
@@ -130,7 +124,7 @@ impl OptimizeJob {
             Err(err) => return fail(ctx, &input, failure_reason(&err)).await,
         };
 
-        set_step(ctx, &input, OPTIMIZE_STEPS.len());
+        set_step(ctx, &plan(&input), steps::OPTIMIZE_JOB.len());
         ctx.set_current_details(format!(
             "done: score {}, {} changes, {} warnings",
             analyzed.score, generated.changes, generated.warnings
@@ -147,18 +141,19 @@ impl OptimizeJob {
     }
 }
 
-fn set_step(ctx: &WorkflowContext<OptimizeJob>, input: &OptimizeJobInput, done: usize) {
-    let step = OPTIMIZE_STEPS.get(done).copied().unwrap_or("done");
-    let total = input.step_offset + OPTIMIZE_STEPS.len() as u32;
-    let completed = input.step_offset + done.min(OPTIMIZE_STEPS.len()) as u32;
-    ctx.state_mut(|s| {
-        s.progress = Progress {
-            step: step.to_string(),
-            completed_steps: completed,
-            total_steps: total,
-        }
-    });
-    ctx.set_current_details(format!("step {completed}/{total}: {step}"));
+impl Reports for OptimizeJob {
+    fn progress_mut(&mut self) -> &mut Progress {
+        &mut self.progress
+    }
+}
+
+/// OptimizeJob's steps, counted on from its parent's when it runs as IngestJob's child.
+fn plan(input: &OptimizeJobInput) -> StepPlan {
+    StepPlan {
+        offset: input.step_offset,
+        total: input.step_offset + steps::OPTIMIZE_JOB.len() as u32,
+        ..StepPlan::own(&steps::OPTIMIZE_JOB)
+    }
 }
 
 async fn fail(
@@ -166,21 +161,11 @@ async fn fail(
     input: &OptimizeJobInput,
     reason: String,
 ) -> WorkflowResult<OptimizeJobOutput> {
-    ctx.execute_activity(
-        JobActivities::fail_job,
-        JobFail {
-            user_id: input.user_id,
-            job_id: input.job_id,
-            run_no: input.run_no,
-            reason: reason.clone(),
-        },
-        activity_options(
-            "mark the run failed",
-            Duration::from_secs(30),
-            Duration::from_secs(600),
-        ),
-    )
-    .await?;
-    ctx.state_mut(|s| s.progress.step = "failed".into());
-    Err(ApplicationFailure::non_retryable(reason).into())
+    let mark = JobFail {
+        user_id: input.user_id,
+        job_id: input.job_id,
+        run_no: input.run_no,
+        reason: reason.clone(),
+    };
+    support::fail(ctx, JobActivities::fail_job, mark, "mark the run failed", reason).await
 }

@@ -10,13 +10,15 @@
 //! Whenever a step gives up, the version is marked `failed` with a readable
 //! reason first; a failed embedding leaves the parsed resume usable.
 
-use crate::support::{activity_options, failure_reason, wait_for_callback};
+use crate::support::{
+    self, Reports, StepPlan, activity_options, failure_reason, set_step, wait_for_callback,
+};
 use activities::resume::{
     ApplyN8n, FailVersion, N8nDispatch, N8nOutcome, ResumeActivities, VersionRef,
 };
 use shared::{
     Lang,
-    contracts::{N8nCallback, ParseResumeInput, ParseResumeOutput, Progress},
+    contracts::{N8nCallback, ParseResumeInput, ParseResumeOutput, Progress, steps},
     domain::{EmbeddingStatus, ParseStatus, ResumeSource},
 };
 use std::time::Duration;
@@ -27,7 +29,7 @@ use temporalio_sdk::{
     WorkflowResult,
 };
 
-const STEPS: [&str; 4] = ["dispatch", "extract_text", "structure", "embed"];
+const PLAN: StepPlan = StepPlan::own(&steps::PARSE_RESUME);
 
 #[workflow]
 #[derive(Default)]
@@ -53,7 +55,7 @@ impl ParseResume {
         let mut parsed_by = "local";
 
         if input.source == ResumeSource::Upload {
-            set_step(ctx, 0);
+            set_step(ctx, &PLAN, 0);
             let dispatch = ctx
                 .execute_activity(
                     ResumeActivities::dispatch_to_n8n,
@@ -121,7 +123,7 @@ impl ParseResume {
         }
 
         if detected.is_none() {
-            set_step(ctx, 1);
+            set_step(ctx, &PLAN, 1);
             let extracted = match ctx
                 .execute_activity(
                     ResumeActivities::extract_text,
@@ -145,7 +147,7 @@ impl ParseResume {
         }
 
         if !structured {
-            set_step(ctx, 2);
+            set_step(ctx, &PLAN, 2);
             if let Err(err) = ctx
                 .execute_activity(
                     ResumeActivities::structure,
@@ -164,7 +166,7 @@ impl ParseResume {
             }
         }
 
-        set_step(ctx, 3);
+        set_step(ctx, &PLAN, 3);
         let (embedding_status, chunks) = match ctx
             .execute_activity(
                 ResumeActivities::embed_version,
@@ -194,7 +196,7 @@ impl ParseResume {
             }
         };
 
-        set_step(ctx, STEPS.len());
+        set_step(ctx, &PLAN, steps::PARSE_RESUME.len());
         ctx.set_current_details(format!(
             "parsed ({parsed_by}); {chunks} chunks, embedding {embedding_status}"
         ));
@@ -223,20 +225,10 @@ impl ParseResume {
     }
 }
 
-fn set_step(ctx: &WorkflowContext<ParseResume>, done: usize) {
-    let step = STEPS.get(done).copied().unwrap_or("done");
-    ctx.state_mut(|s| {
-        s.progress = Progress {
-            step: step.to_string(),
-            completed_steps: done as u32,
-            total_steps: STEPS.len() as u32,
-        }
-    });
-    ctx.set_current_details(format!(
-        "step {}/{}: {step}",
-        done.min(STEPS.len()),
-        STEPS.len()
-    ));
+impl Reports for ParseResume {
+    fn progress_mut(&mut self) -> &mut Progress {
+        &mut self.progress
+    }
 }
 
 async fn fail(
@@ -254,20 +246,10 @@ async fn fail_with(
     input: &ParseResumeInput,
     reason: String,
 ) -> WorkflowResult<ParseResumeOutput> {
-    ctx.execute_activity(
-        ResumeActivities::mark_failed,
-        FailVersion {
-            user_id: input.user_id,
-            version_id: input.version_id,
-            reason: reason.clone(),
-        },
-        activity_options(
-            "mark the version failed",
-            Duration::from_secs(30),
-            Duration::from_secs(600),
-        ),
-    )
-    .await?;
-    ctx.state_mut(|s| s.progress.step = "failed".into());
-    Err(ApplicationFailure::non_retryable(reason).into())
+    let mark = FailVersion {
+        user_id: input.user_id,
+        version_id: input.version_id,
+        reason: reason.clone(),
+    };
+    support::fail(ctx, ResumeActivities::mark_failed, mark, "mark the version failed", reason).await
 }

@@ -1,9 +1,93 @@
 //! Helpers shared by the workflows: activity options and failure reasons.
 
-use shared::contracts::N8nCallback;
+use shared::contracts::{N8nCallback, Progress, steps};
 use std::time::Duration;
-use temporalio_common::{ActivityCloseTimeouts, RetryPolicy, error::IncomingError};
-use temporalio_sdk::{ActivityExecutionError, ActivityOptions, WorkflowContext};
+use temporalio_common::{
+    ActivityCloseTimeouts, ActivityDefinition, RetryPolicy,
+    data_converters::TemporalDeserializable,
+    error::{ApplicationFailure, IncomingError},
+};
+use temporalio_sdk::{ActivityExecutionError, ActivityOptions, WorkflowContext, WorkflowResult};
+
+/// A workflow whose state carries the [`Progress`] its `progress` query answers.
+pub trait Reports {
+    fn progress_mut(&mut self) -> &mut Progress;
+}
+
+/// Which steps a workflow reports, and where they sit in the whole the user sees
+/// (IngestJob's 3 steps are followed by its child OptimizeJob's 4).
+#[derive(Debug, Clone, Copy)]
+pub struct StepPlan {
+    /// This workflow's own steps, in order.
+    pub names: &'static [&'static str],
+    /// Steps reported before this workflow's first one (by a parent).
+    pub offset: u32,
+    /// Steps in the whole.
+    pub total: u32,
+    /// Reported after this workflow's own steps until the whole is done.
+    pub then: &'static str,
+}
+
+impl StepPlan {
+    /// A workflow whose steps are the whole.
+    pub const fn own(names: &'static [&'static str]) -> Self {
+        Self {
+            names,
+            offset: 0,
+            total: names.len() as u32,
+            then: steps::DONE,
+        }
+    }
+
+    /// The step name and the completed count once `done` of this workflow's steps ran.
+    fn at(&self, done: usize) -> (&'static str, u32) {
+        let completed = (self.offset + done as u32).min(self.total);
+        let name = match self.names.get(done) {
+            Some(name) => name,
+            None if completed >= self.total => steps::DONE,
+            None => self.then,
+        };
+        (name, completed)
+    }
+}
+
+/// Report that `done` of the plan's steps have completed (the next one is running):
+/// for the `progress` query and as the run's current details in the Web UI.
+pub fn set_step<W: Reports>(ctx: &WorkflowContext<W>, plan: &StepPlan, done: usize) {
+    let (step, completed) = plan.at(done);
+    let total = plan.total;
+    ctx.state_mut(|s| {
+        *s.progress_mut() = Progress {
+            step: step.to_string(),
+            completed_steps: completed,
+            total_steps: total,
+        }
+    });
+    ctx.set_current_details(format!("step {completed}/{total}: {step}"));
+}
+
+/// Give up: record the readable `reason` on the row with the workflow's "mark failed"
+/// activity, report [`steps::FAILED`], and fail the run with the same reason so the
+/// Web UI shows it too.
+pub async fn fail<W: Reports, A: ActivityDefinition, O>(
+    ctx: &mut WorkflowContext<W>,
+    mark_failed: A,
+    input: A::Input,
+    summary: &str,
+    reason: String,
+) -> WorkflowResult<O>
+where
+    A::Output: TemporalDeserializable,
+{
+    ctx.execute_activity(
+        mark_failed,
+        input,
+        activity_options(summary, Duration::from_secs(30), Duration::from_secs(600)),
+    )
+    .await?;
+    ctx.state_mut(|s| s.progress_mut().step = steps::FAILED.into());
+    Err(ApplicationFailure::non_retryable(reason).into())
+}
 
 /// Options for short DB/CPU activities: each attempt bounded, retried with
 /// backoff for transient faults, and never longer than `total` overall.

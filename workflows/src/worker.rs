@@ -6,7 +6,13 @@ use anyhow::Context;
 use shared::config::Settings;
 use std::sync::Arc;
 use temporalio_client::{Client, ClientOptions, ConnectionOptions};
+use std::time::Duration;
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
+
+/// After SIGTERM/SIGINT the worker stops polling and lets running activities finish
+/// for this long before cancelling them (`docker stop` waits 30 s in compose, see
+/// `stop_grace_period`); cancelled ones are retried by another worker.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
 /// What the activities need from the outside world.
 pub type Deps = Arc<Providers>;
@@ -17,6 +23,8 @@ pub fn deps(settings: &Settings) -> anyhow::Result<Deps> {
 
 pub fn options(task_queue: &str, deps: &Deps) -> anyhow::Result<WorkerOptions> {
     Ok(WorkerOptions::new(task_queue)
+        .graceful_shutdown_period(SHUTDOWN_GRACE)
+        .activity_inbound_interceptor(activities::spans::ActivitySpans)
         .register_workflow::<crate::ParseResume>()?
         .register_workflow::<crate::PurgeResume>()?
         .register_workflow::<crate::IngestJob>()?
@@ -63,4 +71,65 @@ pub fn build_with(
     let mut opts = options(task_queue, deps)?;
     extra(&mut opts)?;
     Worker::new(runtime, client, opts).context("create worker")
+}
+
+/// The `worker` binary: load settings, migrate, connect, poll until SIGTERM or SIGINT,
+/// then drain gracefully (exit code 0). A thin `main` calls this, so the tests can run
+/// the same program as a child process.
+pub fn main() -> anyhow::Result<()> {
+    let settings = match Settings::load(shared::config::Component::Worker) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    shared::telemetry::init(&settings.log_format);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("tokio runtime")?;
+    rt.block_on(async move {
+        // Listen before connecting: a SIGTERM during start-up must not kill the process.
+        let stop_signal = shutdown_signal()?;
+        let deps = deps(&settings)?;
+        if settings.run_migrations {
+            shared::db::MIGRATOR
+                .run(&deps.db)
+                .await
+                .context("applying migrations (set SMARTRESUME_RUN_MIGRATIONS=false to skip)")?;
+        }
+        let client = connect(&settings).await?;
+        let runtime =
+            Runtime::from_current_tokio(Default::default()).context("temporal runtime")?;
+        let mut worker = build(&runtime, client, &settings.task_queue, &deps)?;
+        let stop = worker.shutdown_handle();
+        tokio::spawn(async move {
+            let signal = stop_signal.await;
+            tracing::info!(
+                signal,
+                grace_secs = SHUTDOWN_GRACE.as_secs(),
+                "shutting down worker: no new tasks, running activities may finish"
+            );
+            stop();
+        });
+        tracing::info!(task_queue = %settings.task_queue, "worker polling");
+        worker.run().await.context("worker stopped with an error")?;
+        tracing::info!("worker stopped");
+        Ok(())
+    })
+}
+
+/// Resolves with the signal's name on the first SIGTERM (what `docker stop` and
+/// Kubernetes send) or SIGINT (Ctrl-C).
+pub fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = &'static str>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("listen for SIGTERM")?;
+    let mut int = signal(SignalKind::interrupt()).context("listen for SIGINT")?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        }
+    })
 }

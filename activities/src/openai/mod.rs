@@ -10,12 +10,8 @@
 pub mod prompts;
 pub mod schema;
 
-use crate::{
-    embed::Embedder,
-    engine::{self, Analysis, Optimized, ParsedJob, ParsedResume},
-    errors::{self, ProviderError},
-    llm::{Analyst, AnalyzeRequest, GenerateRequest, Usage},
-};
+use crate::{embed::Embedder, errors::{self, ProviderError}, llm::{Analyst, AnalyzeRequest, GenerateRequest, Usage}};
+use engine::{self, Analysis, Optimized, ParsedJob, ParsedResume};
 use async_openai::types::{
     chat::{
         ChatCompletionRequestAssistantMessage, ChatCompletionRequestAssistantMessageContent,
@@ -257,11 +253,11 @@ impl OpenAiAnalyst {
 /// The similarity of a chunk to a requirement (its best over all
 /// requirements when the model renamed the requirement).
 fn similarity(
-    retrieved: &[(String, Vec<crate::engine::RetrievedChunk>)],
+    retrieved: &[(String, Vec<engine::RetrievedChunk>)],
     requirement: &str,
     chunk_id: &str,
 ) -> f32 {
-    let of = |hits: &Vec<crate::engine::RetrievedChunk>| {
+    let of = |hits: &Vec<engine::RetrievedChunk>| {
         hits.iter()
             .find(|h| h.chunk_id == chunk_id)
             .map(|h| h.score)

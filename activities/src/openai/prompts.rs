@@ -8,10 +8,8 @@
 //! the generator the candidate's structured profile.
 
 use crate::embed::match_tokens;
-use crate::{
-    engine::{ParsedResume, SectionKind},
-    llm::{AnalyzeRequest, GenerateRequest},
-};
+use crate::{llm::{AnalyzeRequest, GenerateRequest}};
+use engine::{ParsedResume, SectionKind};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
 
@@ -79,7 +77,7 @@ pub fn profile(r: &ParsedResume) -> Value {
     })
 }
 
-fn job_brief(job: &crate::engine::ParsedJob) -> Value {
+fn job_brief(job: &engine::ParsedJob) -> Value {
     json!({
         "title": job.title,
         "company": job.company,
@@ -97,7 +95,7 @@ fn terms_of(texts: &[&str]) -> HashSet<String> {
         .iter()
         .flat_map(|t| match_tokens(t))
         .filter(|w| {
-            (w.chars().count() >= 3 || w.contains(['#', '+'])) && !crate::engine::terms::is_stop(w)
+            (w.chars().count() >= 3 || w.contains(['#', '+'])) && !engine::terms::is_stop(w)
         })
         .collect()
 }

@@ -120,7 +120,7 @@ fn check_object(map: &Map<String, Value>, path: &str, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{Analysis, Optimized, ParsedJob, ParsedResume};
+    use engine::{Analysis, Optimized, ParsedJob, ParsedResume};
 
     #[test]
     fn schemas_of_every_output_type_are_strict() {

@@ -9,7 +9,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{ACCEPT, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use url::Url;
 
-use crate::scrape::charset;
+use text::charset;
 use crate::scrape::ssrf::{self, AllowList, Dns, Target};
 
 /// Limits and permissions for [`fetch_page`].

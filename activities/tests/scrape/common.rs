@@ -62,7 +62,7 @@ pub const LEDGERLINE_HTML: &str = "jobs/en_backend_engineer_ledgerline.html";
 pub const LEDGERLINE_TXT: &str = "jobs/en_backend_engineer_ledgerline.txt";
 
 /// Checks extracted text against the Ledgerline fixture's expectations.
-pub fn assert_ledgerline(extracted: &activities::scrape::Extracted) {
+pub fn assert_ledgerline(extracted: &text::html::Extracted) {
     let entry = manifest_entry(LEDGERLINE_HTML);
     let facts = &entry["facts"];
     assert_eq!(extracted.title.as_deref(), facts["title"].as_str());

@@ -1,7 +1,8 @@
 use std::time::{Duration, Instant};
 
 use crate::common::*;
-use activities::scrape::{FetchError, FetchPolicy, extract_plain, extract_posting, fetch_page};
+use activities::scrape::{FetchError, FetchPolicy, fetch_page};
+use text::html::{extract_plain, extract_posting};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};

@@ -12,3 +12,4 @@ mod replay;
 mod resumes;
 mod rls;
 mod uploads;
+mod worker_process;

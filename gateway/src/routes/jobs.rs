@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use shared::{
     contracts::{
         self, IngestJobInput, IngestJobProgress, IngestJobWorkflow, OptimizeJobInput,
-        OptimizeJobProgress, OptimizeJobWorkflow, Progress,
+        OptimizeJobProgress, OptimizeJobWorkflow, Progress, steps,
     },
     db::{self, jobs, pagination, resumes},
     domain::{JobStatus, Lang},
@@ -424,7 +424,7 @@ async fn progress_of(state: &AppState, job: &jobs::JobRow) -> Option<Progress> {
             )
             .await;
         match ingest {
-            Some(p) if p.step != "optimize" && p.step != "done" => return Some(p),
+            Some(p) if p.step != steps::OPTIMIZE && p.step != steps::DONE => return Some(p),
             Some(p) => {
                 // The child run reports steps counted across both workflows.
                 let child = state

@@ -3,10 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use activities::embed::embed_local;
-use text::chunk_text;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::PathBuf;
+use text::chunk_text;
 
 fn fixtures_dir() -> PathBuf {
     std::env::var_os("FIXTURES_DIR")

@@ -6,7 +6,13 @@
 //! `cargo run --release -p activities --example prompt_tokens`
 //! (fixtures from `FIXTURES_DIR`, default `../shared/fixtures`).
 
-use activities::{embed, indexing::{CHUNK_CHARS, CHUNK_OVERLAP}, llm::{AnalyzeRequest, GenerateRequest}, openai::{prompts, schema::strict_schema}, optimize::{TOP_K, requirements}};
+use activities::{
+    embed,
+    indexing::{CHUNK_CHARS, CHUNK_OVERLAP},
+    llm::{AnalyzeRequest, GenerateRequest},
+    openai::{prompts, schema::strict_schema},
+    optimize::{TOP_K, requirements},
+};
 use engine::{self, Analysis, Optimized, ParsedJob, RetrievedChunk};
 use schemars::JsonSchema;
 

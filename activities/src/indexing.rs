@@ -1,12 +1,16 @@
 //! Chunk → embed → upsert, and the retrieval side (`search_chunks`): shared
 //! by resumes and job descriptions.
 
-use crate::{embed::Embedder, errors::ProviderError, vectors::{Filter, VectorItem, VectorStore}};
-use text::{self, Chunk};
+use crate::{
+    embed::Embedder,
+    errors::ProviderError,
+    vectors::{Filter, VectorItem, VectorStore},
+};
 use serde_json::{Map, Value, json};
 use shared::db::chunks::{self, ChunkRow};
 use sqlx::PgPool;
 use std::sync::Arc;
+use text::{self, Chunk};
 use uuid::Uuid;
 
 pub const CHUNK_CHARS: usize = 3500;

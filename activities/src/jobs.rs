@@ -225,7 +225,10 @@ impl JobActivities {
             .filter(|r| !r.is_empty())
         {
             return Ok(N8nJobOutcome::Failed {
-                reason: format!("the job page scraper reported: {}", text::truncate_chars(reason, 500)),
+                reason: format!(
+                    "the job page scraper reported: {}",
+                    text::truncate_chars(reason, 500)
+                ),
             });
         }
         let Some(text_body) = payload
@@ -404,4 +407,3 @@ impl JobActivities {
         Ok(())
     }
 }
-

@@ -18,8 +18,8 @@ pub mod pinecone;
 pub mod providers;
 pub mod purge;
 pub mod resume;
-pub mod spans;
 pub mod scrape;
+pub mod spans;
 pub mod vectors;
 
 pub use jobs::JobActivities;

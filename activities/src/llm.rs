@@ -3,9 +3,9 @@
 //! any OpenAI-compatible server) replaces it when configured. Whatever engine
 //! runs, its output goes through the same truthfulness verifier.
 
-use crate::{errors::ProviderError};
-use engine::{self, Analysis, Optimized, ParsedJob, ParsedResume, RetrievedChunk};
+use crate::errors::ProviderError;
 use async_trait::async_trait;
+use engine::{self, Analysis, Optimized, ParsedJob, ParsedResume, RetrievedChunk};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

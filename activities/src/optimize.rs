@@ -3,7 +3,11 @@
 //! `(job_id, run_no)`), so workflow payloads stay tiny and every step can be
 //! retried or replayed without duplicating anything.
 
-use crate::{errors, llm::{AnalyzeRequest, GenerateRequest, RunUsage, Usage}, providers::Providers};
+use crate::{
+    errors,
+    llm::{AnalyzeRequest, GenerateRequest, RunUsage, Usage},
+    providers::Providers,
+};
 use engine::{self, Analysis, ChangeLogEntry, ParsedJob, ParsedResume, Report, RetrievedChunk};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -509,7 +513,9 @@ mod tests {
                     pulldown_cmark::Event::Html(h) | pulldown_cmark::Event::InlineHtml(h) => {
                         panic!("raw HTML {h:?} in {s:?}")
                     }
-                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link {
+                        dest_url, ..
+                    }) => {
                         assert!(
                             dest_url.starts_with("http"),
                             "link {dest_url:?} in {s:?} from {md:?}"

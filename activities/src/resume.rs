@@ -2,7 +2,6 @@
 //! structure and vectors, and record the outcome on the version row.
 
 use crate::{errors, indexing::Source, providers::Providers};
-use text::{self, DocKind};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::{
@@ -13,6 +12,7 @@ use shared::{
 use std::{sync::Arc, time::Duration};
 use temporalio_macros::activities;
 use temporalio_sdk::activities::{ActivityContext, ActivityError};
+use text::{self, DocKind};
 use uuid::Uuid;
 
 /// Longest text we keep for one resume (the API's limit for pasted text).
@@ -283,7 +283,10 @@ impl ResumeActivities {
             .filter(|r| !r.is_empty())
         {
             return Ok(N8nOutcome::Failed {
-                reason: format!("the document parser reported: {}", text::truncate_chars(reason, 500)),
+                reason: format!(
+                    "the document parser reported: {}",
+                    text::truncate_chars(reason, 500)
+                ),
             });
         }
         let text_source = payload
@@ -491,4 +494,3 @@ impl ResumeActivities {
         Ok(())
     }
 }
-

@@ -3,7 +3,12 @@
 //! how every kind of answer is handled.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use activities::{embed::Embedder, errors::ProviderError, llm::{Analyst, AnalyzeRequest, GenerateRequest}, openai::{OpenAiAnalyst, OpenAiClient, OpenAiEmbedder, schema}};
+use activities::{
+    embed::Embedder,
+    errors::ProviderError,
+    llm::{Analyst, AnalyzeRequest, GenerateRequest},
+    openai::{OpenAiAnalyst, OpenAiClient, OpenAiEmbedder, schema},
+};
 use engine::{self, Analysis, ParsedJob, ParsedResume, Report, RetrievedChunk};
 use secrecy::SecretString;
 use serde_json::{Value, json};

@@ -3,7 +3,11 @@
 //! failures.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use activities::{errors::ProviderError, pinecone::PineconeStore, vectors::{Filter, VectorItem, VectorStore}};
+use activities::{
+    errors::ProviderError,
+    pinecone::PineconeStore,
+    vectors::{Filter, VectorItem, VectorStore},
+};
 use secrecy::SecretString;
 use serde_json::{Map, Value, json};
 use std::time::Duration;

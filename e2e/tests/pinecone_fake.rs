@@ -181,7 +181,8 @@ async fn the_fake_refuses_what_pinecone_refuses() {
     );
 
     // No Api-Key header at all.
-    let res = shared::telemetry::http_client().unwrap()
+    let res = shared::telemetry::http_client()
+        .unwrap()
         .post(format!("{}/query", fake.url()))
         .json(&json!({ "namespace": "x", "vector": [1.0], "topK": 1 }))
         .send()

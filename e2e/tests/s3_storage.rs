@@ -20,8 +20,8 @@ use hmac::{Hmac, Mac};
 use secrecy::SecretString;
 use sha2::{Digest, Sha256};
 use shared::{
-    storage::{BlobStore, StorageError},
     storage::s3::{S3BlobStore, S3Config},
+    storage::{BlobStore, StorageError},
 };
 use std::{
     sync::{Arc, Mutex},
@@ -50,7 +50,8 @@ fn store(endpoint: &str, secret: &str) -> S3BlobStore {
 }
 
 async fn plain_get(url: &str) -> (u16, Bytes) {
-    let res = shared::telemetry::http_client().unwrap()
+    let res = shared::telemetry::http_client()
+        .unwrap()
         .get(url)
         .send()
         .await
@@ -85,7 +86,8 @@ async fn files_round_trip_through_moto() {
         "{}",
         link.url
     );
-    let res = shared::telemetry::http_client().unwrap()
+    let res = shared::telemetry::http_client()
+        .unwrap()
         .get(&link.url)
         .send()
         .await
@@ -252,7 +254,9 @@ async fn proxy(
         url.push('?');
         url.push_str(q);
     }
-    let mut req = shared::telemetry::http_client().unwrap().request(method, url);
+    let mut req = shared::telemetry::http_client()
+        .unwrap()
+        .request(method, url);
     for (name, value) in &headers {
         if !matches!(name.as_str(), "host" | "content-length" | "connection") {
             req = req.header(name, value);

@@ -1,7 +1,7 @@
 //! Match analysis of a resume against a job: score, requirement checks with verbatim
 //! evidence, keywords, strengths, gaps and ATS-safe suggestions.
 
-use crate::fold::{fold, collapse_whitespace};
+use crate::fold::{collapse_whitespace, fold};
 use crate::matching::{ReqEval, evaluate};
 use crate::resume_index::{ResumeIndex, UnitKind};
 use crate::terms::{lookup, term_span};
@@ -397,8 +397,7 @@ fn suggestions(
         .iter()
         .filter(|k| match lookup(k) {
             Some(t) => {
-                !crate::terms::is_language(t)
-                    && term_span(t, &bullets_text, &bullet_toks).is_none()
+                !crate::terms::is_language(t) && term_span(t, &bullets_text, &bullet_toks).is_none()
             }
             None => !crate::fold::contains_phrase(&bullet_toks, k),
         })

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::fold::{Token, contains_phrase, fold, is_arabic, collapse_whitespace, tokenize};
+use crate::fold::{Token, collapse_whitespace, contains_phrase, fold, is_arabic, tokenize};
 use crate::render::{display_skills, headings, render};
 use crate::terms::{is_language, lookup, term_span};
 use crate::textutil::sentence_spans;
@@ -512,7 +512,9 @@ pub fn generate_optimized(
         Some(l) => format!("{l} {}", own.trim()),
         None => own.trim().to_string(),
     };
-    if collapse_whitespace(&new_summary) != collapse_whitespace(resume.summary.as_deref().unwrap_or("")) {
+    if collapse_whitespace(&new_summary)
+        != collapse_whitespace(resume.summary.as_deref().unwrap_or(""))
+    {
         change_log.push(log(
         h.summary,
         resume.summary.clone().unwrap_or_default(),

@@ -3,12 +3,12 @@
 //! means. Used by the resume parser, the contact parser and the job parser.
 
 use crate::dict::RESUME_HEADINGS;
-use crate::fold::{fold, collapse_whitespace};
+use crate::fold::{collapse_whitespace, fold};
 use crate::textutil::strip_md;
 use crate::types::SectionKind;
 
 /// "E X P E R I E N C E" / "W O R K  H I S T O R Y" (letter-spaced PDF headings) → words.
-fn unspace(s: &str) -> String {
+pub(crate) fn unspace(s: &str) -> String {
     let words: Vec<&str> = s.split_whitespace().collect();
     if words.len() >= 4 && words.iter().all(|w| w.chars().count() == 1) {
         s.split("  ")
@@ -59,4 +59,3 @@ fn kind_from_name(name: &str) -> SectionKind {
         _ => SectionKind::Other,
     }
 }
-

@@ -2,7 +2,7 @@
 //! responsibilities / must-have / nice-to-have lists and keywords.
 
 use crate::dict::{COMPANY_WORDS, JOB_HEADINGS, ROLE_WORDS};
-use crate::fold::{fold, collapse_whitespace, tokenize};
+use crate::fold::{collapse_whitespace, fold, tokenize};
 use crate::headings::heading_key;
 use crate::terms::{display, find_extras, find_terms, is_stop};
 use crate::textutil::{

@@ -8,7 +8,7 @@
 #![allow(clippy::expect_used)]
 
 /// Folding, stemming and tokenising for matching: one module for the whole product.
-pub use text::fold;
+pub use text::fold::{self, fold, stem_ar};
 
 pub mod analysis;
 mod contact;
@@ -31,7 +31,6 @@ pub mod verifier;
 pub mod years;
 
 pub use analysis::{analyze, analyze_in};
-pub use fold::{fold, stem_ar};
 pub use generator::generate_optimized;
 pub use job_parser::parse_job;
 pub use resume_parser::{parse_resume, resume_to_markdown};

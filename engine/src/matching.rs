@@ -431,8 +431,7 @@ fn role_clause(req: &str) -> Option<Vec<String>> {
 
 fn unit_with_phrase(idx: &ResumeIndex, phrase: &str) -> Option<usize> {
     let k = crate::fold::keys(phrase);
-    (0..idx.units.len())
-        .find(|&u| !crate::fold::find_keys(idx.unit_tokens(u), &k).is_empty())
+    (0..idx.units.len()).find(|&u| !crate::fold::find_keys(idx.unit_tokens(u), &k).is_empty())
 }
 
 fn claim_unit(idx: &ResumeIndex) -> Option<usize> {

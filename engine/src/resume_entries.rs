@@ -7,7 +7,7 @@ use regex::Regex;
 
 use crate::dates::{DateRange, find_date_range};
 use crate::dict::{COMPANY_WORDS, INSTITUTION_WORDS, ROLE_WORDS};
-use crate::fold::{ascii_digits, fold, collapse_whitespace};
+use crate::fold::{ascii_digits, collapse_whitespace, fold};
 use crate::textutil::{any_word_in, bullet_content, is_rule, md_level, strip_md, word_count};
 use crate::types::Experience;
 
@@ -152,7 +152,10 @@ fn classify(lines: &[&str]) -> Vec<Item> {
             let rest_clean = collapse_whitespace(&rest_clean);
             if rest_clean.is_empty() || (is_locationish(&rest_clean) && !rest.contains(" — ")) {
                 let loc = trim_seps(rest.trim_matches(|c: char| c == '|' || c.is_whitespace()));
-                items.push(Item::Date(dr, collapse_whitespace(&loc.replace(" | ", " "))));
+                items.push(Item::Date(
+                    dr,
+                    collapse_whitespace(&loc.replace(" | ", " ")),
+                ));
             } else {
                 items.push(Item::Head(rest, Some(dr)));
             }

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::education::degree_prefix;
-use crate::fold::{Token, fold, collapse_whitespace, tokenize};
+use crate::fold::{Token, collapse_whitespace, fold, tokenize};
 use crate::terms::{display, is_language, term_span};
 use crate::textutil::sentence_spans;
 use crate::types::ParsedResume;

@@ -6,14 +6,14 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::contact::{find_email, find_links, find_phone, parse_header};
-use crate::headings::known_heading;
 use crate::education::parse_education;
-use crate::fold::{fold, collapse_whitespace};
+use crate::headings::{known_heading, unspace};
+
 use crate::resume_entries::parse_experience;
 use crate::skills_parser::{parse_certifications, parse_languages, parse_skills};
 use crate::textutil::{
-    bullet_content, detect_lang, is_all_caps, is_rule, lang_from_hint, lines, md_level, strip_md,
-    word_count,
+    bullet_content, dedup_ci, detect_lang, is_all_caps, is_rule, lang_from_hint, lines, md_level,
+    strip_md, word_count,
 };
 use crate::types::{ParsedResume, Section, SectionKind};
 

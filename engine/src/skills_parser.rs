@@ -4,10 +4,10 @@
 
 use crate::dates::{DateRange, find_date_range};
 use crate::dict::LEVEL_WORDS;
-use crate::fold::{ascii_digits, fold, collapse_whitespace, tokenize};
+use crate::fold::{ascii_digits, collapse_whitespace, fold, tokenize};
 use crate::resume_entries::PAREN_TAIL_RE;
-use crate::textutil::dedup_ci;
 use crate::terms::{find_terms, is_language};
+use crate::textutil::dedup_ci;
 use crate::textutil::{bullet_content, is_rule, strip_md, word_count};
 
 /// Split a list on , ، ; • | · (not inside parentheses).
@@ -106,9 +106,9 @@ fn is_place_line(line: &str) -> bool {
     let wc = word_count(line);
     line.contains([',', '،'])
         && wc <= 4
-        && split_items(line).iter().all(|i| {
-            crate::terms::lookup(i).is_none() && !i.chars().any(|c| c.is_ascii_digit())
-        })
+        && split_items(line)
+            .iter()
+            .all(|i| crate::terms::lookup(i).is_none() && !i.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// Join wrapped lines: an indented or lowercase line without a bullet continues the
@@ -229,9 +229,7 @@ pub(crate) fn parse_languages(lines: &[&str]) -> (Vec<String>, Vec<String>) {
         let items = split_items(&line);
         // "Rust, Go, Python" under a "Languages" heading are programming languages
         let all_skills = !items.iter().any(|i| is_language_item(i))
-            && items
-                .iter()
-                .all(|i| crate::terms::lookup(i).is_some());
+            && items.iter().all(|i| crate::terms::lookup(i).is_some());
         if all_skills {
             skills.extend(items);
         } else {

@@ -611,7 +611,10 @@ impl Settings {
     /// `SMARTRESUME_PUBLIC_URL`, parsed (start-up validation has already checked it).
     pub fn public_url(&self) -> anyhow::Result<Url> {
         Url::parse(&self.public_url).map_err(|e| {
-            anyhow::anyhow!("SMARTRESUME_PUBLIC_URL: {:?} is not a URL: {e}", self.public_url)
+            anyhow::anyhow!(
+                "SMARTRESUME_PUBLIC_URL: {:?} is not a URL: {e}",
+                self.public_url
+            )
         })
     }
 
@@ -673,7 +676,6 @@ impl Settings {
         Duration::from_secs(600)
     }
 }
-
 
 fn http_origin(s: &str) -> Option<Url> {
     let u = Url::parse(s).ok()?;

@@ -111,13 +111,18 @@ mod tests {
     #[test]
     fn title_fallbacks_follow_the_contract() {
         assert_eq!(job_title(Some(" Mine "), Some("Parsed"), Some("x")), "Mine");
-        assert_eq!(job_title(None, Some(" Senior Engineer "), Some("x")), "Senior Engineer");
+        assert_eq!(
+            job_title(None, Some(" Senior Engineer "), Some("x")),
+            "Senior Engineer"
+        );
         assert_eq!(
             job_title(None, None, Some("\n\n  ## Data Analyst, Growth \nmore")),
             "Data Analyst, Growth"
         );
         assert_eq!(
-            job_title(None, Some(""), Some(&"a".repeat(300))).chars().count(),
+            job_title(None, Some(""), Some(&"a".repeat(300)))
+                .chars()
+                .count(),
             120
         );
         assert_eq!(job_title(None, None, Some(" \n\t ")), "Untitled job");

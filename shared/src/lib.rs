@@ -14,7 +14,7 @@ pub mod storage;
 pub mod telemetry;
 
 pub use domain::Lang;
+pub use text::normalize::truncate_chars;
 /// File-type sniffing lives in the `text` crate; the gateway answers 415 from it
 /// before anything is stored.
 pub use text::sniff as filetype;
-pub use text::normalize::truncate_chars;

@@ -1085,7 +1085,10 @@ async fn stale_keys_are_used_when_refresh_fails() {
 #[test]
 fn verify_future_is_send() {
     fn assert_send<T: Send>(_: &T) {}
-    let v = Verifier::new(AuthConfig::default(), shared::telemetry::http_client().unwrap());
+    let v = Verifier::new(
+        AuthConfig::default(),
+        shared::telemetry::http_client().unwrap(),
+    );
     let fut = v.verify("x.y.z");
     assert_send(&fut);
 }

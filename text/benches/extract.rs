@@ -2,10 +2,10 @@
 //! PDF, whose bidi pass is the extra cost). `cargo bench --bench extract -- --quick`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use text::{DocKind, chunk_text, extract_text};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use text::{DocKind, chunk_text, extract_text};
 
 /// Same resolution as the tests: `$FIXTURES_DIR`, `../../shared/fixtures`,
 /// `../shared/fixtures`, `/work/shared/fixtures`.

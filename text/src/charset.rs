@@ -3,7 +3,7 @@
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 /// The lower-cased MIME essence (`type/subtype`) of a Content-Type header value.
-pub(crate) fn mime_essence(content_type: &str) -> String {
+pub fn mime_essence(content_type: &str) -> String {
     content_type
         .split(';')
         .next()
@@ -13,7 +13,7 @@ pub(crate) fn mime_essence(content_type: &str) -> String {
 }
 
 /// The `charset` parameter of a Content-Type header value, if any.
-pub(crate) fn charset_param(content_type: &str) -> Option<String> {
+pub fn charset_param(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|param| {
         let (name, value) = param.split_once('=')?;
         name.trim()
@@ -29,7 +29,7 @@ pub(crate) fn charset_param(content_type: &str) -> Option<String> {
 }
 
 /// Whether bytes served without a Content-Type look like an HTML document.
-pub(crate) fn sniff_html(bytes: &[u8]) -> bool {
+pub fn sniff_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(1024)];
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let start = head
@@ -55,7 +55,7 @@ pub(crate) fn sniff_html(bytes: &[u8]) -> bool {
 
 /// Looks for `<meta charset=...>` or `<meta http-equiv=... content="...; charset=...">`
 /// in the first bytes of an HTML document (a simplified version of the HTML prescan).
-pub(crate) fn meta_charset(bytes: &[u8]) -> Option<String> {
+pub fn meta_charset(bytes: &[u8]) -> Option<String> {
     let head = bytes[..bytes.len().min(4096)].to_ascii_lowercase();
     let mut pos = 0;
     while let Some(off) = find(&head[pos..], b"<meta") {
@@ -104,7 +104,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Picks the encoding from the header charset, then (for HTML) the `<meta>` declaration;
 /// a byte-order mark always wins. Without any declaration the bytes are read as UTF-8
 /// (invalid sequences become U+FFFD).
-pub(crate) fn decode(bytes: &[u8], header_charset: Option<&str>, is_html: bool) -> String {
+pub fn decode(bytes: &[u8], header_charset: Option<&str>, is_html: bool) -> String {
     let from_header = header_charset.and_then(|l| Encoding::for_label(l.as_bytes()));
     let from_meta = || {
         if !is_html {

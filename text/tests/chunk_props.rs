@@ -1,8 +1,8 @@
 //! Property tests for `chunk_text` over Latin, Arabic and mixed text.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use text::chunk_text;
 use proptest::prelude::*;
+use text::chunk_text;
 
 /// Words and separators from several scripts, including combining marks, emoji,
 /// tatweel and Arabic punctuation.

@@ -1,14 +1,14 @@
 //! Every fixture in `shared/fixtures` behaves as `MANIFEST.md` / `manifest.json` say.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use serde_json::Value;
+use std::path::{Path, PathBuf};
 use text::lang::arabic_share;
 use text::normalize::collapse_whitespace;
 use text::{
     DocKind, DocumentError, ExtractError, Lang, SniffError, chunk_text, detect_lang,
     extract_document, extract_text, normalize_text, sniff,
 };
-use serde_json::Value;
-use std::path::{Path, PathBuf};
 
 /// Where the shared fixtures are: `$FIXTURES_DIR`, else `shared/fixtures` two or one
 /// levels above this crate (scratch layout / final repository layout), else the

@@ -6,7 +6,9 @@
 
 use crate::{
     optimize_job::OptimizeJob,
-    support::{self, Reports, StepPlan, activity_options, failure_reason, set_step, wait_for_callback},
+    support::{
+        self, Reports, StepPlan, activity_options, failure_reason, set_step, wait_for_callback,
+    },
 };
 use activities::{
     jobs::{ApplyN8nJob, JobActivities, JobFail, JobRef, N8nJobOutcome},
@@ -260,5 +262,12 @@ async fn fail(
         run_no: 1,
         reason: reason.clone(),
     };
-    support::fail(ctx, JobActivities::fail_job, mark, "mark the job failed", reason).await
+    support::fail(
+        ctx,
+        JobActivities::fail_job,
+        mark,
+        "mark the job failed",
+        reason,
+    )
+    .await
 }

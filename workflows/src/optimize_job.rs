@@ -11,10 +11,9 @@ use activities::{
 };
 use shared::contracts::{OptimizeJobInput, OptimizeJobOutput, Progress, steps};
 use std::time::Duration;
-use temporalio_common::{ActivityCloseTimeouts, RetryPolicy, error::ApplicationFailure};
+use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{ActivityOptions, WorkflowContext, WorkflowContextView, WorkflowResult};
-
 
 #[workflow]
 #[derive(Default)]
@@ -167,5 +166,12 @@ async fn fail(
         run_no: input.run_no,
         reason: reason.clone(),
     };
-    support::fail(ctx, JobActivities::fail_job, mark, "mark the run failed", reason).await
+    support::fail(
+        ctx,
+        JobActivities::fail_job,
+        mark,
+        "mark the run failed",
+        reason,
+    )
+    .await
 }

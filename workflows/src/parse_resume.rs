@@ -22,7 +22,6 @@ use shared::{
     domain::{EmbeddingStatus, ParseStatus, ResumeSource},
 };
 use std::time::Duration;
-use temporalio_common::error::ApplicationFailure;
 use temporalio_macros::{workflow, workflow_methods};
 use temporalio_sdk::{
     ActivityExecutionError, SyncWorkflowContext, WorkflowContext, WorkflowContextView,
@@ -251,5 +250,12 @@ async fn fail_with(
         version_id: input.version_id,
         reason: reason.clone(),
     };
-    support::fail(ctx, ResumeActivities::mark_failed, mark, "mark the version failed", reason).await
+    support::fail(
+        ctx,
+        ResumeActivities::mark_failed,
+        mark,
+        "mark the version failed",
+        reason,
+    )
+    .await
 }

@@ -5,8 +5,8 @@ use activities::{JobActivities, OptimizeActivities, Providers, PurgeActivities, 
 use anyhow::Context;
 use shared::config::Settings;
 use std::sync::Arc;
-use temporalio_client::{Client, ClientOptions, ConnectionOptions};
 use std::time::Duration;
+use temporalio_client::{Client, ClientOptions, ConnectionOptions};
 use temporalio_sdk::{Runtime, Worker, WorkerOptions};
 
 /// After SIGTERM/SIGINT the worker stops polling and lets running activities finish

@@ -10,8 +10,11 @@
 pub mod prompts;
 pub mod schema;
 
-use crate::{embed::Embedder, errors::{self, ProviderError}, llm::{Analyst, AnalyzeRequest, GenerateRequest, Usage}};
-use engine::{self, Analysis, Optimized, ParsedJob, ParsedResume};
+use crate::{
+    embed::Embedder,
+    errors::{self, ProviderError},
+    llm::{Analyst, AnalyzeRequest, GenerateRequest, Usage},
+};
 use async_openai::types::{
     chat::{
         ChatCompletionRequestAssistantMessage, ChatCompletionRequestAssistantMessageContent,
@@ -23,6 +26,7 @@ use async_openai::types::{
     embeddings::{CreateEmbeddingRequest, CreateEmbeddingResponse, EmbeddingInput, EncodingFormat},
 };
 use async_trait::async_trait;
+use engine::{self, Analysis, Optimized, ParsedJob, ParsedResume};
 use schemars::JsonSchema;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Serialize, de::DeserializeOwned};

@@ -8,7 +8,7 @@
 //! the generator the candidate's structured profile.
 
 use crate::embed::match_tokens;
-use crate::{llm::{AnalyzeRequest, GenerateRequest}};
+use crate::llm::{AnalyzeRequest, GenerateRequest};
 use engine::{ParsedResume, SectionKind};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};

@@ -9,8 +9,8 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{ACCEPT, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, LOCATION};
 use url::Url;
 
-use text::charset;
 use crate::scrape::ssrf::{self, AllowList, Dns, Target};
+use text::charset;
 
 /// Limits and permissions for [`fetch_page`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -41,7 +41,12 @@ fn spawn_worker(
     (child, rx)
 }
 
-fn wait_for_line(rx: &mpsc::Receiver<String>, needle: &str, within: Duration, seen: &mut Vec<String>) -> bool {
+fn wait_for_line(
+    rx: &mpsc::Receiver<String>,
+    needle: &str,
+    within: Duration,
+    seen: &mut Vec<String>,
+) -> bool {
     let deadline = Instant::now() + within;
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match rx.recv_timeout(left) {
@@ -183,7 +188,10 @@ async fn purge_waits_out_a_database_outage_and_still_deletes_the_files() {
 
     // The database stays unreachable for longer than the old code waited.
     tokio::time::sleep(Duration::from_secs(75)).await;
-    assert!(file.exists(), "nothing may be purged while the database cannot answer");
+    assert!(
+        file.exists(),
+        "nothing may be purged while the database cannot answer"
+    );
     proxy.set_up(true);
 
     let out = tokio::time::timeout(

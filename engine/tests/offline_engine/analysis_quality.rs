@@ -224,12 +224,7 @@ fn every_pair_is_consistent_and_deterministic() {
                 a.report.requirements.len(),
                 job.must_have.len() + job.nice_to_have.len()
             );
-            let again = engine::analyze(
-                &p,
-                &text,
-                &job,
-                &crate::common::retrieved(&text, &job),
-            );
+            let again = engine::analyze(&p, &text, &job, &crate::common::retrieved(&text, &job));
             assert_eq!(
                 serde_json::to_string(&a).unwrap(),
                 serde_json::to_string(&again).unwrap(),

@@ -87,12 +87,7 @@ pub fn retrieved(text: &str, job: &ParsedJob) -> Vec<(String, Vec<RetrievedChunk
 pub fn analysis_for(
     resume_rel: &str,
     job_rel: &str,
-) -> (
-    String,
-    ParsedResume,
-    ParsedJob,
-    engine::Analysis,
-) {
+) -> (String, ParsedResume, ParsedJob, engine::Analysis) {
     let (text, p) = resume(resume_rel);
     let j = job(job_rel);
     let a = engine::analyze(&p, &text, &j, &retrieved(&text, &j));

@@ -12,11 +12,7 @@ fn optimise(
     job: &str,
     lang: &str,
     instr: Option<&str>,
-) -> (
-    engine::ParsedResume,
-    String,
-    engine::Optimized,
-) {
+) -> (engine::ParsedResume, String, engine::Optimized) {
     let (text, p, j, a) = analysis_for(resume, job);
     let o = engine::generate_optimized(&p, &text, &j, &a, lang, instr);
     (p, text, o)

@@ -162,8 +162,7 @@ fn company_from_about_section_and_arabic_seniority() {
         None,
     );
     assert_eq!(j.company.as_deref(), Some("Fernwood"));
-    let j =
-        engine::parse_job("محاسب كبير\nمؤسسة الواحة\n\nالمؤهلات\n- خبرة في SAP", None);
+    let j = engine::parse_job("محاسب كبير\nمؤسسة الواحة\n\nالمؤهلات\n- خبرة في SAP", None);
     assert_eq!(j.company.as_deref(), Some("مؤسسة الواحة"));
     assert_eq!(j.seniority.as_deref(), Some("senior"));
     assert_eq!(j.must_have, ["خبرة في SAP"]);

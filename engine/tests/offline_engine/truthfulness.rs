@@ -98,8 +98,7 @@ fn optimised_resume_contains_only_source_facts_and_every_company() {
         for j in job_files() {
             for lang in ["en", "ar"] {
                 let (text, p, job, a) = analysis_for(&rel, &j);
-                let md = engine::generate_optimized(&p, &text, &job, &a, lang, None)
-                    .markdown;
+                let md = engine::generate_optimized(&p, &text, &job, &a, lang, None).markdown;
                 let ctx = format!("{rel} × {j} ({lang})");
                 let src = lc(&text);
 

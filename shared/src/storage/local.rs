@@ -4,12 +4,14 @@
 use super::{BlobStore, SignedUrl, StorageError, check_path};
 use async_trait::async_trait;
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 use url::Url;
+use uuid::Uuid;
 
 /// HMAC-SHA256 over `path` and expiry: the gateway's download links.
 #[derive(Clone)]
@@ -211,6 +213,7 @@ impl BlobStore for LocalBlobStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::from_settings;
 
     /// RFC 4231 test cases 2 (short key) and 6 (key longer than the block).
     #[test]
@@ -347,4 +350,3 @@ mod tests {
         let _ = std::fs::remove_dir_all(root);
     }
 }
-

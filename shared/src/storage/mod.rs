@@ -8,11 +8,7 @@
 use async_trait::async_trait;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use std::{
-    path::{Path, PathBuf},
-    time::Duration,
-};
-use url::Url;
+use std::time::Duration;
 use uuid::Uuid;
 
 mod local;
@@ -106,4 +102,3 @@ pub fn from_settings(
         UrlSigner::new(settings.signing_key()),
     )))
 }
-

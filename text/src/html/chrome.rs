@@ -290,4 +290,3 @@ pub(super) fn is_chrome(node: NodeRef<'_, Node>, el: &Element, ctx: &Ctx, phase:
     // (`has-sidebar`, `with-sidebar`), not a sidebar.
     ctx.len(node.id()) * 2 <= ctx.total_len
 }
-

@@ -341,4 +341,3 @@ pub(super) fn description_blocks(desc: &str) -> Vec<Block> {
         .filter(|b| !b.text.trim().is_empty())
         .collect()
 }
-

@@ -7,9 +7,9 @@ use super::*;
 // Choosing the content root
 
 pub(super) fn element_nodes<'a>(
-    pub(super) root: NodeRef<'a, Node>,
-    pub(super) ctx: &Ctx,
-    pub(super) phase: Phase,
+    root: NodeRef<'a, Node>,
+    ctx: &Ctx,
+    phase: Phase,
 ) -> Vec<(NodeRef<'a, Node>, &'a Element)> {
     let mut out = Vec::new();
     let mut skipping: Option<NodeId> = None;
@@ -175,8 +175,8 @@ pub(super) fn tag_weight(name: &str) -> f64 {
 /// to its parent, half to its grandparent and a sixth to the next ancestor; the
 /// candidate with the best score, discounted by link density, wins.
 pub(super) fn readability_pick<'a>(
-    pub(super) visible: &[(NodeRef<'a, Node>, &'a Element)],
-    pub(super) ctx: &Ctx,
+    visible: &[(NodeRef<'a, Node>, &'a Element)],
+    ctx: &Ctx,
 ) -> Option<NodeRef<'a, Node>> {
     let mut scores: HashMap<NodeId, (NodeRef<'a, Node>, f64)> = HashMap::new();
     for (node, el) in visible {
@@ -244,4 +244,3 @@ pub(super) fn readability_pick<'a>(
     }
     (best_score > 0.0).then_some(best)
 }
-

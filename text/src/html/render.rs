@@ -291,4 +291,3 @@ pub(super) fn word_count(blocks: &[Block]) -> usize {
         .map(|b| b.text.split_whitespace().count())
         .sum()
 }
-

@@ -109,7 +109,7 @@ pub async fn begin_user_tx(
         "select set_config('request.jwt.claims', $1, true)",
         claims.to_string(),
     )
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
     sqlx::query!("set local role authenticated")
         .execute(&mut *tx)

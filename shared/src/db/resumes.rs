@@ -96,11 +96,11 @@ pub async fn insert_version(
     v: &NewVersion,
 ) -> Result<VersionRow, sqlx::Error> {
     sqlx::query!(
-        "select 1 as locked from resumes where id = $1 and user_id = $2 for update",
+        "select id from resumes where id = $1 and user_id = $2 for update",
         v.resume_id,
         v.user_id,
     )
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
     sqlx::query_as!(
         VersionRow,

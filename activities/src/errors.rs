@@ -520,7 +520,10 @@ mod tests {
                 assert!(!retryable, "{sql}: must not be retried");
                 assert_eq!(message, reason, "{sql}");
                 let vectors = ProviderError::from(server_error(sql).await);
-                assert!(matches!(vectors, ProviderError::Permanent(_)), "{sql}: {vectors:?}");
+                assert!(
+                    matches!(vectors, ProviderError::Permanent(_)),
+                    "{sql}: {vectors:?}"
+                );
             }
         }
 

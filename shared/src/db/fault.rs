@@ -141,7 +141,10 @@ mod tests {
     fn client_side_failures_are_classified_without_a_server() {
         let io = sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
         assert_eq!(DbFault::of(&io), DbFault::Unavailable);
-        assert_eq!(DbFault::of(&sqlx::Error::PoolTimedOut), DbFault::Unavailable);
+        assert_eq!(
+            DbFault::of(&sqlx::Error::PoolTimedOut),
+            DbFault::Unavailable
+        );
         assert_eq!(DbFault::of(&sqlx::Error::RowNotFound), DbFault::RowNotFound);
         assert_eq!(
             DbFault::of(&sqlx::Error::ColumnNotFound("nope".into())),

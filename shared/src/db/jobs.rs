@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct JobRow {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -298,7 +298,7 @@ pub async fn set_parse_usage(
 
 // ---- optimizations ----
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct OptimizationRow {
     pub id: Uuid,
     pub user_id: Uuid,

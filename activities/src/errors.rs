@@ -4,7 +4,11 @@
 //!   message is shown to the user as the row's `error`, so write it for a person.
 //! - [`transient`]: the database or a network call failed; Temporal retries with
 //!   backoff until the activity's schedule-to-close timeout.
+//!
+//! Database errors go through [`db`] (or `?` into a [`ProviderError`]), which
+//! decides between the two.
 
+use shared::db::DbFault;
 use temporalio_common::error::ApplicationFailure;
 use temporalio_sdk::activities::ActivityError;
 
@@ -49,10 +53,37 @@ pub fn missing_row(ctx: &temporalio_sdk::activities::ActivityContext, what: &str
     }
 }
 
-/// Database errors are transient: the row or connection will be back.
+/// A database error, classified by [`DbFault`]: trouble reaching the
+/// database (connection, pool, I/O, timeouts, shutdown, serialisation
+/// failures, deadlocks, exhausted resources) is retried; a constraint the data
+/// breaks, a value Postgres cannot store or a query that does not fit the
+/// schema fails at once — retrying it for minutes changes nothing.
 pub fn db(err: sqlx::Error) -> ActivityError {
-    tracing::warn!(error = %err, "database error in activity");
-    transient(format!("database unavailable: {err}"))
+    provider(classify_db(&err))
+}
+
+/// [`db`]'s decision as a [`ProviderError`]. The permanent reason is meant
+/// for a person (it ends up in the row's `error`): it names the kind of
+/// failure and the SQLSTATE, never the SQL or the values, which are logged.
+pub fn classify_db(err: &sqlx::Error) -> ProviderError {
+    let fault = DbFault::of(err);
+    let code = shared::db::fault::sqlstate(err);
+    if fault.is_transient() {
+        tracing::warn!(error = %err, sqlstate = code.as_deref(), "database unavailable; will retry");
+        return ProviderError::transient(format!("database unavailable: {err}"));
+    }
+    let constraint = err.as_database_error().and_then(|d| d.constraint());
+    tracing::error!(
+        error = %err,
+        sqlstate = code.as_deref(),
+        constraint,
+        ?fault,
+        "database error; not retried"
+    );
+    ProviderError::permanent(match code {
+        Some(code) => format!("{} (SQLSTATE {code})", fault.describe()),
+        None => fault.describe().to_string(),
+    })
 }
 
 /// What any provider client (embeddings, vectors, LLM, storage, n8n) reports,
@@ -135,9 +166,10 @@ pub fn provider_within(
     }
 }
 
+/// The embedded vector store's errors, classified like every database error.
 impl From<sqlx::Error> for ProviderError {
     fn from(e: sqlx::Error) -> Self {
-        ProviderError::transient(format!("database unavailable: {e}"))
+        classify_db(&e)
     }
 }
 
@@ -413,5 +445,127 @@ mod tests {
             e.to_string(),
             "OpenAI answered HTTP 400: Invalid schema for response_format"
         );
+    }
+
+    /// Real errors from a real Postgres (`TEST_DATABASE_URL`, as the e2e
+    /// tests use) and from a port nobody listens on.
+    mod database_errors {
+        use super::*;
+        use sqlx::{Connection, PgConnection, postgres::PgPoolOptions};
+
+        fn url() -> String {
+            std::env::var("TEST_DATABASE_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+        }
+
+        /// The error `sql` fails with, in a session with a temporary table
+        /// `t (id int primary key, n int not null check (n > 0))`.
+        async fn server_error(sql: &str) -> sqlx::Error {
+            let mut conn = PgConnection::connect(&url())
+                .await
+                .expect("Postgres on TEST_DATABASE_URL");
+            sqlx::raw_sql("create temp table t (id int primary key, n int not null check (n > 0))")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.expect_err(sql)
+        }
+
+        /// A connection URL for a local port that was free a moment ago.
+        fn closed_port_url() -> String {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            drop(listener);
+            format!("postgres://postgres@127.0.0.1:{port}/postgres")
+        }
+
+        /// (retryable, message) of the activity failure.
+        fn decision(e: ActivityError) -> (bool, String) {
+            let ActivityError::Application(f) = e else {
+                panic!("expected an application failure, got {e:?}")
+            };
+            (!f.is_non_retryable(), f.to_string())
+        }
+
+        #[tokio::test]
+        async fn bad_data_and_bad_queries_fail_at_once_with_a_readable_reason() {
+            let cases = [
+                (
+                    "insert into t values (1, 1); insert into t values (1, 2)",
+                    "the database already holds this record (SQLSTATE 23505)",
+                ),
+                (
+                    "insert into t values (2, 0)",
+                    "the database refused the change: the data breaks one of its rules (SQLSTATE 23514)",
+                ),
+                (
+                    "insert into t (id) values (3)",
+                    "the database refused the change: the data breaks one of its rules (SQLSTATE 23502)",
+                ),
+                (
+                    "select 'twelve'::int",
+                    "the database refused a value it cannot store (SQLSTATE 22P02)",
+                ),
+                (
+                    "select no_such_column from t",
+                    "internal error: a database query does not match the database schema (SQLSTATE 42703)",
+                ),
+                (
+                    "selec 1",
+                    "internal error: a database query does not match the database schema (SQLSTATE 42601)",
+                ),
+            ];
+            for (sql, reason) in cases {
+                let (retryable, message) = decision(db(server_error(sql).await));
+                assert!(!retryable, "{sql}: must not be retried");
+                assert_eq!(message, reason, "{sql}");
+                let vectors = ProviderError::from(server_error(sql).await);
+                assert!(
+                    matches!(vectors, ProviderError::Permanent(_)),
+                    "{sql}: {vectors:?}"
+                );
+            }
+        }
+
+        #[tokio::test]
+        async fn unreachable_or_busy_databases_are_retried() {
+            let refused = PgConnection::connect(&closed_port_url())
+                .await
+                .expect_err("nobody listens there");
+            let pool = PgPoolOptions::new()
+                .acquire_timeout(std::time::Duration::from_millis(300))
+                .connect_lazy(&closed_port_url())
+                .unwrap();
+            let pool_failed = pool.acquire().await.expect_err("nobody listens there");
+            let mut errors = vec![refused, pool_failed, sqlx::Error::PoolTimedOut];
+            // What a server says when it wants us back later.
+            for code in [
+                "deadlock_detected",
+                "serialization_failure",
+                "admin_shutdown",
+                "cannot_connect_now",
+                "too_many_connections",
+                "connection_failure",
+                "query_canceled",
+            ] {
+                errors.push(
+                    server_error(&format!(
+                        "do $$ begin raise exception 'simulated' using errcode = '{code}'; end $$"
+                    ))
+                    .await,
+                );
+            }
+            for e in errors {
+                let shown = e.to_string();
+                let vectors = ProviderError::from(e);
+                assert!(
+                    matches!(vectors, ProviderError::Transient { .. }),
+                    "{shown}: {vectors:?}"
+                );
+                let (retryable, message) = decision(provider(vectors));
+                assert!(retryable, "{shown}: must be retried");
+                assert!(message.starts_with("database unavailable"), "{message}");
+            }
+        }
     }
 }

@@ -1,11 +1,13 @@
 //! The vector store: Pinecone's model (namespace = user id; id; values;
 //! metadata with equality filters). Default: the `vector_items` table with an
-//! exact cosine scan of one namespace (fine for a person's few dozen chunks).
+//! exact cosine scan of one namespace (fine for a person's few dozen chunks);
+//! its SQL is in `shared::db::vectors`.
 
 use crate::errors::ProviderError;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use shared::db;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -66,16 +68,13 @@ impl VectorStore for PgVectorStore {
         for item in items {
             let mut values = item.values;
             crate::embed::normalize(&mut values);
-            sqlx::query(
-                "insert into vector_items (namespace, id, vals, metadata) values ($1, $2, $3, $4)
-                 on conflict (namespace, id) do update
-                   set vals = excluded.vals, metadata = excluded.metadata, updated_at = now()",
+            db::vectors::upsert(
+                &mut *tx,
+                namespace,
+                &item.id,
+                &values,
+                &Value::Object(item.metadata),
             )
-            .bind(namespace)
-            .bind(&item.id)
-            .bind(&values)
-            .bind(Value::Object(item.metadata))
-            .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
@@ -91,28 +90,20 @@ impl VectorStore for PgVectorStore {
     ) -> Result<Vec<VectorMatch>, ProviderError> {
         let mut q = vector.to_vec();
         crate::embed::normalize(&mut q);
-        // Stored vectors are unit length, so the dot product is the cosine.
-        let rows: Vec<(String, f64, Value)> = sqlx::query_as(
-            "select id,
-                    coalesce((select sum(a * b) from unnest(vals, $2::real[]) as t(a, b)), 0)::float8 as score,
-                    metadata
-             from vector_items
-             where namespace = $1 and metadata @> $3
-             order by score desc, id
-             limit $4",
+        let rows = db::vectors::nearest(
+            &self.db,
+            namespace,
+            &q,
+            &Value::Object(filter.0.clone()),
+            i64::try_from(top_k).unwrap_or(i64::MAX),
         )
-        .bind(namespace)
-        .bind(&q)
-        .bind(Value::Object(filter.0.clone()))
-        .bind(i64::try_from(top_k).unwrap_or(i64::MAX))
-        .fetch_all(&self.db)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, score, metadata)| VectorMatch {
-                id,
-                score: score as f32,
-                metadata: match metadata {
+            .map(|r| VectorMatch {
+                id: r.id,
+                score: r.score as f32,
+                metadata: match r.metadata {
                     Value::Object(m) => m,
                     _ => Map::new(),
                 },
@@ -121,11 +112,7 @@ impl VectorStore for PgVectorStore {
     }
 
     async fn delete_ids(&self, namespace: Uuid, ids: &[String]) -> Result<(), ProviderError> {
-        sqlx::query("delete from vector_items where namespace = $1 and id = any($2)")
-            .bind(namespace)
-            .bind(ids)
-            .execute(&self.db)
-            .await?;
+        db::vectors::delete_ids(&self.db, namespace, ids).await?;
         Ok(())
     }
 
@@ -134,11 +121,7 @@ impl VectorStore for PgVectorStore {
         namespace: Uuid,
         filter: &Filter,
     ) -> Result<(), ProviderError> {
-        sqlx::query("delete from vector_items where namespace = $1 and metadata @> $2")
-            .bind(namespace)
-            .bind(Value::Object(filter.0.clone()))
-            .execute(&self.db)
-            .await?;
+        db::vectors::delete_matching(&self.db, namespace, &Value::Object(filter.0.clone())).await?;
         Ok(())
     }
 }

@@ -3,7 +3,7 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChunkRow {
     pub id: String,
     pub user_id: Uuid,
@@ -31,50 +31,34 @@ pub async fn replace_chunks(
     version_id: Uuid,
 ) -> Result<Vec<String>, sqlx::Error> {
     for c in chunks {
-        sqlx::query(
+        sqlx::query!(
             "insert into document_chunks
                (id, user_id, source_kind, source_id, version_id, chunk_index, lang, char_start, char_end, text)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              on conflict (id) do update set
                lang = excluded.lang, char_start = excluded.char_start,
                char_end = excluded.char_end, text = excluded.text",
+            c.id,
+            c.user_id,
+            c.source_kind,
+            c.source_id,
+            c.version_id,
+            c.chunk_index,
+            c.lang,
+            c.char_start,
+            c.char_end,
+            c.text,
         )
-        .bind(&c.id)
-        .bind(c.user_id)
-        .bind(&c.source_kind)
-        .bind(c.source_id)
-        .bind(c.version_id)
-        .bind(c.chunk_index)
-        .bind(&c.lang)
-        .bind(c.char_start)
-        .bind(c.char_end)
-        .bind(&c.text)
         .execute(&mut *conn)
         .await?;
     }
-    let stale: Vec<String> = sqlx::query_scalar(
+    sqlx::query_scalar!(
         "delete from document_chunks where user_id = $1 and version_id = $2 and chunk_index >= $3
          returning id",
+        user_id,
+        version_id,
+        i32::try_from(chunks.len()).unwrap_or(i32::MAX),
     )
-    .bind(user_id)
-    .bind(version_id)
-    .bind(i32::try_from(chunks.len()).unwrap_or(i32::MAX))
-    .fetch_all(conn)
-    .await?;
-    Ok(stale)
-}
-
-pub async fn chunks_of_version(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    version_id: Uuid,
-) -> Result<Vec<ChunkRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select id, user_id, source_kind, source_id, version_id, chunk_index, lang, char_start, char_end, text
-         from document_chunks where user_id = $1 and version_id = $2 order by chunk_index",
-    )
-    .bind(user_id)
-    .bind(version_id)
     .fetch_all(conn)
     .await
 }
@@ -84,12 +68,13 @@ pub async fn chunks_by_ids(
     user_id: Uuid,
     ids: &[String],
 ) -> Result<Vec<ChunkRow>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        ChunkRow,
         "select id, user_id, source_kind, source_id, version_id, chunk_index, lang, char_start, char_end, text
          from document_chunks where user_id = $1 and id = any($2)",
+        user_id,
+        ids,
     )
-    .bind(user_id)
-    .bind(ids)
     .fetch_all(conn)
     .await
 }
@@ -100,12 +85,12 @@ pub async fn delete_source(
     source_kind: &str,
     source_id: Uuid,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "delete from document_chunks where user_id = $1 and source_kind = $2 and source_id = $3",
+        user_id,
+        source_kind,
+        source_id,
     )
-    .bind(user_id)
-    .bind(source_kind)
-    .bind(source_id)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())
@@ -118,28 +103,12 @@ pub async fn ids_of_source(
     source_kind: &str,
     source_id: Uuid,
 ) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select id from document_chunks where user_id = $1 and source_kind = $2 and source_id = $3 order by id",
+        user_id,
+        source_kind,
+        source_id,
     )
-    .bind(user_id)
-    .bind(source_kind)
-    .bind(source_id)
     .fetch_all(conn)
-    .await
-}
-
-pub async fn count_source(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    source_kind: &str,
-    source_id: Uuid,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "select count(*) from document_chunks where user_id = $1 and source_kind = $2 and source_id = $3",
-    )
-    .bind(user_id)
-    .bind(source_kind)
-    .bind(source_id)
-    .fetch_one(conn)
     .await
 }

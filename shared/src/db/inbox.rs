@@ -3,7 +3,7 @@
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct InboxRow {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -23,28 +23,28 @@ pub async fn put(
     payload: &serde_json::Value,
     sha256: &str,
 ) -> Result<(Uuid, bool), sqlx::Error> {
-    let inserted: Option<Uuid> = sqlx::query_scalar(
+    let inserted = sqlx::query_scalar!(
         "insert into workflow_inbox (user_id, kind, subject_id, payload, payload_sha256)
          values ($1, $2, $3, $4, $5)
          on conflict (kind, subject_id, payload_sha256) do nothing
          returning id",
+        user_id,
+        kind,
+        subject_id,
+        payload,
+        sha256,
     )
-    .bind(user_id)
-    .bind(kind)
-    .bind(subject_id)
-    .bind(payload)
-    .bind(sha256)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = inserted {
         return Ok((id, true));
     }
-    let id: Uuid = sqlx::query_scalar(
+    let id = sqlx::query_scalar!(
         "select id from workflow_inbox where kind = $1 and subject_id = $2 and payload_sha256 = $3",
+        kind,
+        subject_id,
+        sha256,
     )
-    .bind(kind)
-    .bind(subject_id)
-    .bind(sha256)
     .fetch_one(conn)
     .await?;
     Ok((id, false))
@@ -55,11 +55,15 @@ pub async fn get(
     user_id: Uuid,
     id: Uuid,
 ) -> Result<Option<InboxRow>, sqlx::Error> {
-    sqlx::query_as("select * from workflow_inbox where id = $1 and user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        InboxRow,
+        "select id, user_id, kind, subject_id, payload, payload_sha256
+         from workflow_inbox where id = $1 and user_id = $2",
+        id,
+        user_id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// How many payloads a subject has received (the first one wins).
@@ -68,9 +72,11 @@ pub async fn count_for(
     kind: &str,
     subject_id: Uuid,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("select count(*) from workflow_inbox where kind = $1 and subject_id = $2")
-        .bind(kind)
-        .bind(subject_id)
-        .fetch_one(conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from workflow_inbox where kind = $1 and subject_id = $2"#,
+        kind,
+        subject_id,
+    )
+    .fetch_one(conn)
+    .await
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct JobRow {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -64,24 +64,28 @@ pub struct NewJob {
 
 /// Insert a queued job whose first optimisation run is number 1.
 pub async fn insert_job(conn: &mut PgConnection, j: &NewJob) -> Result<JobRow, sqlx::Error> {
-    sqlx::query_as(
-        "insert into jobs (id, user_id, resume_id, title, title_is_explicit, company, job_description,
+    sqlx::query_as!(
+        JobRow,
+        r#"insert into jobs (id, user_id, resume_id, title, title_is_explicit, company, job_description,
                            job_url, custom_instructions, resume_lang, jd_lang, desired_output_lang, run_count)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)
-         returning *",
+         returning id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
+           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           desired_output_lang, status as "status: JobStatus", error, run_count,
+           parse_token_usage, created_at, updated_at"#,
+        j.id,
+        j.user_id,
+        j.resume_id,
+        j.title,
+        j.title_is_explicit,
+        j.company,
+        j.job_description,
+        j.job_url,
+        j.custom_instructions,
+        j.resume_lang.map(Lang::as_str),
+        j.jd_lang.map(Lang::as_str),
+        j.desired_output_lang.map(Lang::as_str),
     )
-    .bind(j.id)
-    .bind(j.user_id)
-    .bind(j.resume_id)
-    .bind(&j.title)
-    .bind(j.title_is_explicit)
-    .bind(&j.company)
-    .bind(&j.job_description)
-    .bind(&j.job_url)
-    .bind(&j.custom_instructions)
-    .bind(j.resume_lang.map(Lang::as_str))
-    .bind(j.jd_lang.map(Lang::as_str))
-    .bind(j.desired_output_lang.map(Lang::as_str))
     .fetch_one(conn)
     .await
 }
@@ -91,11 +95,18 @@ pub async fn get_job(
     user_id: Uuid,
     id: Uuid,
 ) -> Result<Option<JobRow>, sqlx::Error> {
-    sqlx::query_as("select * from jobs where id = $1 and user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        JobRow,
+        r#"select id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
+           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           desired_output_lang, status as "status: JobStatus", error, run_count,
+           parse_token_usage, created_at, updated_at
+         from jobs where id = $1 and user_id = $2"#,
+        id,
+        user_id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Lock the job row for a state change (refine).
@@ -104,11 +115,18 @@ pub async fn get_job_for_update(
     user_id: Uuid,
     id: Uuid,
 ) -> Result<Option<JobRow>, sqlx::Error> {
-    sqlx::query_as("select * from jobs where id = $1 and user_id = $2 for update")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        JobRow,
+        r#"select id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
+           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           desired_output_lang, status as "status: JobStatus", error, run_count,
+           parse_token_usage, created_at, updated_at
+         from jobs where id = $1 and user_id = $2 for update"#,
+        id,
+        user_id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// A job by id alone (n8n callbacks carry only the job id).
@@ -116,10 +134,17 @@ pub async fn find_job_any_user(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<Option<JobRow>, sqlx::Error> {
-    sqlx::query_as("select * from jobs where id = $1")
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        JobRow,
+        r#"select id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
+           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           desired_output_lang, status as "status: JobStatus", error, run_count,
+           parse_token_usage, created_at, updated_at
+         from jobs where id = $1"#,
+        id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Newest first, optionally by status; fetches `limit + 1` rows.
@@ -130,19 +155,24 @@ pub async fn list_jobs(
     limit: i64,
     after: Option<Cursor>,
 ) -> Result<Vec<JobRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select * from jobs
+    sqlx::query_as!(
+        JobRow,
+        r#"select id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
+           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           desired_output_lang, status as "status: JobStatus", error, run_count,
+           parse_token_usage, created_at, updated_at
+         from jobs
          where user_id = $1
            and ($2::job_status is null or status = $2)
            and ($3::timestamptz is null or (created_at, id) < ($3, $4))
          order by created_at desc, id desc
-         limit $5",
+         limit $5"#,
+        user_id,
+        status as Option<JobStatus>,
+        after.map(|c| c.created_at),
+        after.map(|c| c.id),
+        limit + 1,
     )
-    .bind(user_id)
-    .bind(status)
-    .bind(after.map(|c| c.created_at))
-    .bind(after.map(|c| c.id))
-    .bind(limit + 1)
     .fetch_all(conn)
     .await
 }
@@ -155,17 +185,21 @@ pub async fn begin_refine(
     custom_instructions: Option<&str>,
     desired_output_lang: Option<Lang>,
 ) -> Result<JobRow, sqlx::Error> {
-    sqlx::query_as(
-        "update jobs set run_count = run_count + 1, status = 'processing', error = null,
+    sqlx::query_as!(
+        JobRow,
+        r#"update jobs set run_count = run_count + 1, status = 'processing', error = null,
                 custom_instructions = coalesce($3, custom_instructions),
                 desired_output_lang = coalesce($4, desired_output_lang)
          where id = $1 and user_id = $2
-         returning *",
+         returning id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
+           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           desired_output_lang, status as "status: JobStatus", error, run_count,
+           parse_token_usage, created_at, updated_at"#,
+        id,
+        user_id,
+        custom_instructions,
+        desired_output_lang.map(Lang::as_str),
     )
-    .bind(id)
-    .bind(user_id)
-    .bind(custom_instructions)
-    .bind(desired_output_lang.map(Lang::as_str))
     .fetch_one(conn)
     .await
 }
@@ -177,14 +211,15 @@ pub async fn set_status(
     status: JobStatus,
     error: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("update jobs set status = $3, error = $4 where id = $1 and user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .bind(status)
-            .bind(error)
-            .execute(conn)
-            .await?;
+    let done = sqlx::query!(
+        "update jobs set status = $3, error = $4 where id = $1 and user_id = $2",
+        id,
+        user_id,
+        status as JobStatus,
+        error,
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -198,18 +233,18 @@ pub async fn save_description(
     title_hint: Option<&str>,
     company_hint: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update jobs set job_description = $3, fetched_url = coalesce($4, fetched_url),
                 title = case when title_is_explicit or $5::text is null then title else left($5, 200) end,
                 company = coalesce(company, $6)
          where id = $1 and user_id = $2",
+        id,
+        user_id,
+        text,
+        fetched_url,
+        title_hint,
+        company_hint,
     )
-    .bind(id)
-    .bind(user_id)
-    .bind(text)
-    .bind(fetched_url)
-    .bind(title_hint)
-    .bind(company_hint)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -225,19 +260,19 @@ pub async fn save_parsed(
     company: Option<&str>,
     jd_lang: Lang,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update jobs set parsed_json = $3,
                 title = case when title_is_explicit then title else $4 end,
                 company = coalesce(company, $5),
                 jd_lang = coalesce(jd_lang, $6)
          where id = $1 and user_id = $2",
+        id,
+        user_id,
+        parsed,
+        title,
+        company,
+        jd_lang.as_str(),
     )
-    .bind(id)
-    .bind(user_id)
-    .bind(parsed)
-    .bind(title)
-    .bind(company)
-    .bind(jd_lang.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -250,18 +285,20 @@ pub async fn set_parse_usage(
     id: Uuid,
     usage: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("update jobs set parse_token_usage = $3 where id = $1 and user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .bind(usage)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update jobs set parse_token_usage = $3 where id = $1 and user_id = $2",
+        id,
+        user_id,
+        usage,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 // ---- optimizations ----
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct OptimizationRow {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -313,8 +350,9 @@ pub async fn upsert_run(
     custom_instructions: Option<&str>,
     engine: &str,
 ) -> Result<OptimizationRow, sqlx::Error> {
-    sqlx::query_as(
-        "insert into optimizations (user_id, job_id, run_no, resume_id, resume_version_id,
+    sqlx::query_as!(
+        OptimizationRow,
+        r#"insert into optimizations (user_id, job_id, run_no, resume_id, resume_version_id,
                                     detected_resume_lang, detected_jd_lang, output_lang,
                                     custom_instructions, engine)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -325,18 +363,21 @@ pub async fn upsert_run(
            output_lang = excluded.output_lang,
            custom_instructions = excluded.custom_instructions,
            engine = excluded.engine
-         returning *",
+         returning id, user_id, resume_id, resume_version_id, job_id, run_no,
+           status as "status: OptimizationStatus", score, report_json, preview_md, change_log,
+           matches, retrieval, detected_resume_lang, detected_jd_lang, output_lang,
+           custom_instructions, token_usage, engine, error, created_at, updated_at"#,
+        user_id,
+        job_id,
+        run_no,
+        resume_id,
+        resume_version_id,
+        resume_lang.as_str(),
+        jd_lang.as_str(),
+        output_lang.as_str(),
+        custom_instructions,
+        engine,
     )
-    .bind(user_id)
-    .bind(job_id)
-    .bind(run_no)
-    .bind(resume_id)
-    .bind(resume_version_id)
-    .bind(resume_lang.as_str())
-    .bind(jd_lang.as_str())
-    .bind(output_lang.as_str())
-    .bind(custom_instructions)
-    .bind(engine)
     .fetch_one(conn)
     .await
 }
@@ -347,12 +388,19 @@ pub async fn get_run(
     job_id: Uuid,
     run_no: i32,
 ) -> Result<Option<OptimizationRow>, sqlx::Error> {
-    sqlx::query_as("select * from optimizations where job_id = $1 and run_no = $2 and user_id = $3")
-        .bind(job_id)
-        .bind(run_no)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        OptimizationRow,
+        r#"select id, user_id, resume_id, resume_version_id, job_id, run_no,
+           status as "status: OptimizationStatus", score, report_json, preview_md, change_log,
+           matches, retrieval, detected_resume_lang, detected_jd_lang, output_lang,
+           custom_instructions, token_usage, engine, error, created_at, updated_at
+         from optimizations where job_id = $1 and run_no = $2 and user_id = $3"#,
+        job_id,
+        run_no,
+        user_id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn save_retrieval(
@@ -363,15 +411,15 @@ pub async fn save_retrieval(
     matches: &serde_json::Value,
     retrieval: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "update optimizations set matches = $4, retrieval = $5
          where job_id = $1 and run_no = $2 and user_id = $3",
+        job_id,
+        run_no,
+        user_id,
+        matches,
+        retrieval,
     )
-    .bind(job_id)
-    .bind(run_no)
-    .bind(user_id)
-    .bind(matches)
-    .bind(retrieval)
     .execute(conn)
     .await?;
     Ok(())
@@ -385,15 +433,15 @@ pub async fn save_analysis(
     score: i32,
     report: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "update optimizations set score = $4, report_json = $5
          where job_id = $1 and run_no = $2 and user_id = $3",
+        job_id,
+        run_no,
+        user_id,
+        score,
+        report,
     )
-    .bind(job_id)
-    .bind(run_no)
-    .bind(user_id)
-    .bind(score)
-    .bind(report)
     .execute(conn)
     .await?;
     Ok(())
@@ -409,27 +457,27 @@ pub async fn complete_run(
     change_log: &serde_json::Value,
     report: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "update optimizations set preview_md = $4, change_log = $5, report_json = $6,
                 status = 'complete', error = null
          where job_id = $1 and run_no = $2 and user_id = $3",
+        job_id,
+        run_no,
+        user_id,
+        preview_md,
+        change_log,
+        report,
     )
-    .bind(job_id)
-    .bind(run_no)
-    .bind(user_id)
-    .bind(preview_md)
-    .bind(change_log)
-    .bind(report)
     .execute(&mut *conn)
     .await?;
     // Only the latest run decides the job's status.
-    sqlx::query(
+    sqlx::query!(
         "update jobs set status = 'complete', error = null
          where id = $1 and user_id = $2 and run_count = $3",
+        job_id,
+        user_id,
+        run_no,
     )
-    .bind(job_id)
-    .bind(user_id)
-    .bind(run_no)
     .execute(conn)
     .await?;
     Ok(())
@@ -443,24 +491,24 @@ pub async fn fail_run(
     run_no: i32,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "update optimizations set status = 'failed', error = $4
          where job_id = $1 and run_no = $2 and user_id = $3 and status <> 'complete'",
+        job_id,
+        run_no,
+        user_id,
+        reason,
     )
-    .bind(job_id)
-    .bind(run_no)
-    .bind(user_id)
-    .bind(reason)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "update jobs set status = 'failed', error = $4
          where id = $1 and user_id = $2 and run_count = $3",
+        job_id,
+        user_id,
+        run_no,
+        reason,
     )
-    .bind(job_id)
-    .bind(user_id)
-    .bind(run_no)
-    .bind(reason)
     .execute(conn)
     .await?;
     Ok(())
@@ -473,13 +521,15 @@ pub async fn add_token_usage(
     run_no: i32,
     usage: &serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("update optimizations set token_usage = $4 where job_id = $1 and run_no = $2 and user_id = $3")
-        .bind(job_id)
-        .bind(run_no)
-        .bind(user_id)
-        .bind(usage)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "update optimizations set token_usage = $4 where job_id = $1 and run_no = $2 and user_id = $3",
+        job_id,
+        run_no,
+        user_id,
+        usage,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -489,12 +539,17 @@ pub async fn latest_complete(
     user_id: Uuid,
     job_id: Uuid,
 ) -> Result<Option<OptimizationRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select * from optimizations where job_id = $1 and user_id = $2 and status = 'complete'
-         order by run_no desc limit 1",
+    sqlx::query_as!(
+        OptimizationRow,
+        r#"select id, user_id, resume_id, resume_version_id, job_id, run_no,
+           status as "status: OptimizationStatus", score, report_json, preview_md, change_log,
+           matches, retrieval, detected_resume_lang, detected_jd_lang, output_lang,
+           custom_instructions, token_usage, engine, error, created_at, updated_at
+         from optimizations where job_id = $1 and user_id = $2 and status = 'complete'
+         order by run_no desc limit 1"#,
+        job_id,
+        user_id,
     )
-    .bind(job_id)
-    .bind(user_id)
     .fetch_optional(conn)
     .await
 }
@@ -504,11 +559,16 @@ pub async fn list_runs(
     user_id: Uuid,
     job_id: Uuid,
 ) -> Result<Vec<OptimizationRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select * from optimizations where job_id = $1 and user_id = $2 order by run_no desc",
+    sqlx::query_as!(
+        OptimizationRow,
+        r#"select id, user_id, resume_id, resume_version_id, job_id, run_no,
+           status as "status: OptimizationStatus", score, report_json, preview_md, change_log,
+           matches, retrieval, detected_resume_lang, detected_jd_lang, output_lang,
+           custom_instructions, token_usage, engine, error, created_at, updated_at
+         from optimizations where job_id = $1 and user_id = $2 order by run_no desc"#,
+        job_id,
+        user_id,
     )
-    .bind(job_id)
-    .bind(user_id)
     .fetch_all(conn)
     .await
 }
@@ -519,9 +579,11 @@ pub async fn job_ids_of_resume(
     user_id: Uuid,
     resume_id: Uuid,
 ) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("select id from jobs where resume_id = $1 and user_id = $2")
-        .bind(resume_id)
-        .bind(user_id)
-        .fetch_all(conn)
-        .await
+    sqlx::query_scalar!(
+        "select id from jobs where resume_id = $1 and user_id = $2",
+        resume_id,
+        user_id,
+    )
+    .fetch_all(conn)
+    .await
 }

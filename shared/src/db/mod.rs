@@ -8,14 +8,23 @@
 //! - the worker uses the service connection and always filters by the
 //!   `user_id` carried in the workflow input.
 //!
-//! Query functions take `&mut PgConnection`, so they run on a pooled
-//! connection or inside a transaction alike.
+//! Query functions take `&mut PgConnection` (or any Postgres executor), so
+//! they run on a pooled connection or inside a transaction alike.
+//!
+//! Every query is checked at compile time (`sqlx::query!` and friends)
+//! against the offline data in `.sqlx/` at the workspace root. After changing
+//! a query or a migration run `scripts/sqlx-prepare` and commit `.sqlx/`;
+//! `scripts/test` fails while it is stale.
 
 pub mod chunks;
+pub mod fault;
 pub mod inbox;
 pub mod jobs;
 pub mod pagination;
 pub mod resumes;
+pub mod vectors;
+
+pub use fault::DbFault;
 
 use anyhow::Context;
 use sqlx::{
@@ -53,11 +62,12 @@ pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
     let mut admin = PgConnection::connect_with(&opts.clone().database("postgres"))
         .await
         .context("cannot reach Postgres to create the database")?;
-    let exists: bool =
-        sqlx::query_scalar("select exists(select 1 from pg_database where datname = $1)")
-            .bind(&name)
-            .fetch_one(&mut admin)
-            .await?;
+    let exists = sqlx::query_scalar!(
+        r#"select exists(select 1 from pg_database where datname = $1) as "exists!""#,
+        name,
+    )
+    .fetch_one(&mut admin)
+    .await?;
     if !exists {
         let sql = format!("create database \"{}\"", name.replace('"', "\"\""));
         if let Err(e) = admin.execute(sql.as_str()).await {
@@ -95,11 +105,13 @@ pub async fn begin_user_tx(
     claims: &serde_json::Value,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("select set_config('request.jwt.claims', $1, true)")
-        .bind(claims.to_string())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("set local role authenticated")
+    sqlx::query!(
+        "select set_config('request.jwt.claims', $1, true)",
+        claims.to_string(),
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query!("set local role authenticated")
         .execute(&mut *tx)
         .await?;
     Ok(tx)
@@ -111,23 +123,17 @@ pub async fn ensure_auth_user(
     user_id: uuid::Uuid,
     email: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into auth.users (id, email) values ($1, $2) on conflict (id) do nothing")
-        .bind(user_id)
-        .bind(email)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "insert into auth.users (id, email) values ($1, $2) on conflict (id) do nothing",
+        user_id,
+        email,
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
-/// Postgres error classes callers branch on.
+/// A row refers to one that does not exist (e.g. a deleted account).
 pub fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.code())
-        .is_some_and(|c| c == "23503")
-}
-
-pub fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.code())
-        .is_some_and(|c| c == "23505")
+    DbFault::of(e) == DbFault::ForeignKeyViolation
 }

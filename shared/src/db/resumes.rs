@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ResumeRow {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -18,7 +18,7 @@ pub struct ResumeRow {
     pub updated_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct VersionRow {
     pub id: Uuid,
     pub resume_id: Uuid,
@@ -74,15 +74,17 @@ pub async fn insert_resume(
     source: ResumeSource,
     file_url: Option<&str>,
 ) -> Result<ResumeRow, sqlx::Error> {
-    sqlx::query_as(
-        "insert into resumes (id, user_id, title, source, file_url) values ($1, $2, $3, $4, $5)
-         returning *",
+    sqlx::query_as!(
+        ResumeRow,
+        r#"insert into resumes (id, user_id, title, source, file_url) values ($1, $2, $3, $4, $5)
+         returning id, user_id, title, file_url, active_version_id, source as "source: ResumeSource",
+           created_at, updated_at"#,
+        id,
+        user_id,
+        title,
+        source as ResumeSource,
+        file_url,
     )
-    .bind(id)
-    .bind(user_id)
-    .bind(title)
-    .bind(source)
-    .bind(file_url)
     .fetch_one(conn)
     .await
 }
@@ -93,31 +95,38 @@ pub async fn insert_version(
     conn: &mut PgConnection,
     v: &NewVersion,
 ) -> Result<VersionRow, sqlx::Error> {
-    sqlx::query("select 1 from resumes where id = $1 and user_id = $2 for update")
-        .bind(v.resume_id)
-        .bind(v.user_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query_as(
-        "insert into resume_versions
+    sqlx::query!(
+        "select id from resumes where id = $1 and user_id = $2 for update",
+        v.resume_id,
+        v.user_id,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    sqlx::query_as!(
+        VersionRow,
+        r#"insert into resume_versions
            (id, resume_id, user_id, version_no, source, resume_lang, raw_text,
             file_path, file_name, file_kind, file_size, workflow_id)
          values ($1, $2, $3,
            coalesce((select max(version_no) from resume_versions where resume_id = $2), 0) + 1,
            $4, $5, $6, $7, $8, $9, $10, $11)
-         returning *",
+         returning id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
+           detected_lang, raw_text, content_md, parsed_json,
+           parse_status as "parse_status: ParseStatus",
+           embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
+           file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at"#,
+        v.id,
+        v.resume_id,
+        v.user_id,
+        v.source as ResumeSource,
+        v.resume_lang.map(Lang::as_str),
+        v.raw_text,
+        v.file_path,
+        v.file_name,
+        v.file_kind,
+        v.file_size,
+        v.workflow_id,
     )
-    .bind(v.id)
-    .bind(v.resume_id)
-    .bind(v.user_id)
-    .bind(v.source)
-    .bind(v.resume_lang.map(Lang::as_str))
-    .bind(&v.raw_text)
-    .bind(&v.file_path)
-    .bind(&v.file_name)
-    .bind(&v.file_kind)
-    .bind(v.file_size)
-    .bind(&v.workflow_id)
     .fetch_one(conn)
     .await
 }
@@ -127,11 +136,16 @@ pub async fn get_resume(
     user_id: Uuid,
     id: Uuid,
 ) -> Result<Option<ResumeRow>, sqlx::Error> {
-    sqlx::query_as("select * from resumes where id = $1 and user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        ResumeRow,
+        r#"select id, user_id, title, file_url, active_version_id, source as "source: ResumeSource",
+           created_at, updated_at
+         from resumes where id = $1 and user_id = $2"#,
+        id,
+        user_id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 pub async fn get_version(
@@ -139,11 +153,19 @@ pub async fn get_version(
     user_id: Uuid,
     version_id: Uuid,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
-    sqlx::query_as("select * from resume_versions where id = $1 and user_id = $2")
-        .bind(version_id)
-        .bind(user_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        VersionRow,
+        r#"select id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
+           detected_lang, raw_text, content_md, parsed_json,
+           parse_status as "parse_status: ParseStatus",
+           embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
+           file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at
+         from resume_versions where id = $1 and user_id = $2"#,
+        version_id,
+        user_id,
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The version a reader should see: the active (parsed) one, else the newest.
@@ -165,12 +187,18 @@ pub async fn latest_version(
     user_id: Uuid,
     resume_id: Uuid,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select * from resume_versions where resume_id = $1 and user_id = $2
-         order by version_no desc limit 1",
+    sqlx::query_as!(
+        VersionRow,
+        r#"select id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
+           detected_lang, raw_text, content_md, parsed_json,
+           parse_status as "parse_status: ParseStatus",
+           embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
+           file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at
+         from resume_versions where resume_id = $1 and user_id = $2
+         order by version_no desc limit 1"#,
+        resume_id,
+        user_id,
     )
-    .bind(resume_id)
-    .bind(user_id)
     .fetch_optional(conn)
     .await
 }
@@ -180,20 +208,25 @@ pub async fn list_versions(
     user_id: Uuid,
     resume_id: Uuid,
 ) -> Result<Vec<VersionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select * from resume_versions where resume_id = $1 and user_id = $2
-         order by version_no desc",
+    sqlx::query_as!(
+        VersionRow,
+        r#"select id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
+           detected_lang, raw_text, content_md, parsed_json,
+           parse_status as "parse_status: ParseStatus",
+           embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
+           file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at
+         from resume_versions where resume_id = $1 and user_id = $2
+         order by version_no desc"#,
+        resume_id,
+        user_id,
     )
-    .bind(resume_id)
-    .bind(user_id)
     .fetch_all(conn)
     .await
 }
 
 /// One row of `GET /resumes`: the resume plus the state of the version a reader sees.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ResumeListRow {
-    #[sqlx(flatten)]
     pub resume: ResumeRow,
     pub version_id: Option<Uuid>,
     pub version_no: Option<i32>,
@@ -211,13 +244,19 @@ pub async fn list_resumes(
     limit: i64,
     after: Option<Cursor>,
 ) -> Result<Vec<ResumeListRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select r.*, v.id as version_id, v.version_no, v.parse_status, v.embedding_status,
-                v.detected_lang, v.error,
-                (select count(*) from resume_versions c where c.resume_id = r.id) as versions
+    // The version columns come from a left join: nullable whatever the table says.
+    let rows = sqlx::query!(
+        r#"select r.id, r.user_id, r.title, r.file_url, r.active_version_id,
+                r.source as "source: ResumeSource", r.created_at, r.updated_at,
+                v.id as "version_id?", v.version_no as "version_no?",
+                v.parse_status as "parse_status?: ParseStatus",
+                v.embedding_status as "embedding_status?: EmbeddingStatus",
+                v.detected_lang as "detected_lang?", v.error as "error?",
+                (select count(*) from resume_versions c where c.resume_id = r.id) as "versions!"
          from resumes r
          left join lateral (
-           select * from resume_versions v
+           select v.id, v.version_no, v.parse_status, v.embedding_status, v.detected_lang, v.error
+           from resume_versions v
            where v.resume_id = r.id
            order by (v.id = r.active_version_id) desc, v.version_no desc
            limit 1
@@ -225,14 +264,36 @@ pub async fn list_resumes(
          where r.user_id = $1
            and ($2::timestamptz is null or (r.created_at, r.id) < ($2, $3))
          order by r.created_at desc, r.id desc
-         limit $4",
+         limit $4"#,
+        user_id,
+        after.map(|c| c.created_at),
+        after.map(|c| c.id),
+        limit + 1,
     )
-    .bind(user_id)
-    .bind(after.map(|c| c.created_at))
-    .bind(after.map(|c| c.id))
-    .bind(limit + 1)
     .fetch_all(conn)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ResumeListRow {
+            resume: ResumeRow {
+                id: r.id,
+                user_id: r.user_id,
+                title: r.title,
+                file_url: r.file_url,
+                active_version_id: r.active_version_id,
+                source: r.source,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            },
+            version_id: r.version_id,
+            version_no: r.version_no,
+            parse_status: r.parse_status,
+            embedding_status: r.embedding_status,
+            detected_lang: r.detected_lang,
+            error: r.error,
+            versions: r.versions,
+        })
+        .collect())
 }
 
 pub async fn delete_resume(
@@ -240,11 +301,13 @@ pub async fn delete_resume(
     user_id: Uuid,
     id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("delete from resumes where id = $1 and user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query!(
+        "delete from resumes where id = $1 and user_id = $2",
+        id,
+        user_id,
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -257,13 +320,18 @@ pub async fn mark_parsing(
     user_id: Uuid,
     version_id: Uuid,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "update resume_versions set parse_status = 'parsing', error = null
+    sqlx::query_as!(
+        VersionRow,
+        r#"update resume_versions set parse_status = 'parsing', error = null
          where id = $1 and user_id = $2 and parse_status in ('pending', 'parsing')
-         returning *",
+         returning id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
+           detected_lang, raw_text, content_md, parsed_json,
+           parse_status as "parse_status: ParseStatus",
+           embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
+           file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at"#,
+        version_id,
+        user_id,
     )
-    .bind(version_id)
-    .bind(user_id)
     .fetch_optional(conn)
     .await
 }
@@ -275,14 +343,14 @@ pub async fn save_extracted_text(
     raw_text: &str,
     detected_lang: Lang,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update resume_versions set raw_text = $3, detected_lang = $4
          where id = $1 and user_id = $2",
+        version_id,
+        user_id,
+        raw_text,
+        detected_lang.as_str(),
     )
-    .bind(version_id)
-    .bind(user_id)
-    .bind(raw_text)
-    .bind(detected_lang.as_str())
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -297,32 +365,32 @@ pub async fn save_parsed(
     content_md: &str,
     parsed_json: &serde_json::Value,
 ) -> Result<bool, sqlx::Error> {
-    let row: Option<(Uuid, i32)> = sqlx::query_as(
+    let row = sqlx::query!(
         "update resume_versions
            set content_md = $3, parsed_json = $4, parse_status = 'parsed', error = null,
                parsed_at = coalesce(parsed_at, now())
          where id = $1 and user_id = $2
          returning resume_id, version_no",
+        version_id,
+        user_id,
+        content_md,
+        parsed_json,
     )
-    .bind(version_id)
-    .bind(user_id)
-    .bind(content_md)
-    .bind(parsed_json)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((resume_id, version_no)) = row else {
+    let Some(row) = row else {
         return Ok(false);
     };
-    sqlx::query(
+    sqlx::query!(
         "update resumes r set active_version_id = $2
          where r.id = $1 and r.user_id = $3
            and (r.active_version_id is null
                 or (select version_no from resume_versions where id = r.active_version_id) <= $4)",
+        row.resume_id,
+        version_id,
+        user_id,
+        row.version_no,
     )
-    .bind(resume_id)
-    .bind(version_id)
-    .bind(user_id)
-    .bind(version_no)
     .execute(conn)
     .await?;
     Ok(true)
@@ -335,13 +403,13 @@ pub async fn mark_parse_failed(
     version_id: Uuid,
     reason: &str,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update resume_versions set parse_status = 'failed', error = $3
          where id = $1 and user_id = $2 and parse_status <> 'parsed'",
+        version_id,
+        user_id,
+        reason,
     )
-    .bind(version_id)
-    .bind(user_id)
-    .bind(reason)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -353,12 +421,12 @@ pub async fn set_embedding_status(
     version_id: Uuid,
     status: EmbeddingStatus,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update resume_versions set embedding_status = $3 where id = $1 and user_id = $2",
+        version_id,
+        user_id,
+        status as EmbeddingStatus,
     )
-    .bind(version_id)
-    .bind(user_id)
-    .bind(status)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() > 0)
@@ -370,8 +438,16 @@ pub async fn find_version_any_user(
     conn: &mut PgConnection,
     version_id: Uuid,
 ) -> Result<Option<VersionRow>, sqlx::Error> {
-    sqlx::query_as("select * from resume_versions where id = $1")
-        .bind(version_id)
-        .fetch_optional(conn)
-        .await
+    sqlx::query_as!(
+        VersionRow,
+        r#"select id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
+           detected_lang, raw_text, content_md, parsed_json,
+           parse_status as "parse_status: ParseStatus",
+           embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
+           file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at
+         from resume_versions where id = $1"#,
+        version_id,
+    )
+    .fetch_optional(conn)
+    .await
 }

@@ -1,6 +1,6 @@
 //! Extractors whose rejections speak our envelope, and the authenticated user.
 
-use crate::{app::AppState, error::ApiError};
+use crate::{error::ApiError, state::AppState};
 use axum::{
     extract::{
         FromRequest, FromRequestParts,
@@ -97,11 +97,42 @@ impl FromRequestParts<AppState> for AuthUser {
             }
             other => ApiError::Unauthorized(other.to_string()),
         })?;
+        state
+            .users
+            .ensure(
+                &state.db,
+                verified.user_id,
+                verified.claims.email.as_deref(),
+            )
+            .await?;
         Ok(AuthUser {
             user_id: verified.user_id,
             is_anonymous: verified.claims.is_anonymous.unwrap_or(false),
             claims: verified.claims_json,
         })
+    }
+}
+
+/// The caller on a route that starts work (a workflow, an upload): the request
+/// counts against the per-user limit and is refused with 429 + `Retry-After`
+/// above it. It counts when it arrives, valid or not: a flood of bad requests
+/// is a flood too, and nothing is parsed for a caller who is over the limit.
+#[derive(Debug, Clone)]
+pub struct LimitedUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for LimitedUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        state
+            .limiter
+            .check(user.user_id)
+            .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        Ok(LimitedUser(user))
     }
 }
 

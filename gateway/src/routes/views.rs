@@ -188,8 +188,8 @@ impl From<&ResumeListRow> for ResumeListItem {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// 1..100, default 20.
-    #[param(value_type = Option<i64>)]
+    /// Default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     /// Opaque; from the previous page's `next_cursor`.
     pub cursor: Option<String>,
@@ -348,11 +348,12 @@ impl JobView {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JobListQuery {
-    /// 1..100, default 20.
-    #[param(value_type = Option<i64>)]
+    /// Default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
+    /// Opaque; from the previous page's `next_cursor`.
     pub cursor: Option<String>,
-    /// `queued`, `processing`, `complete` or `failed`.
+    #[param(value_type = Option<JobStatus>)]
     pub status: Option<String>,
 }
 

@@ -136,7 +136,7 @@ impl FromRequestParts<AppState> for LimitedUser {
     }
 }
 
-/// An optional JSON body: empty → `T::default()`; otherwise the same answers
+/// An optional JSON body: empty or `null` → `T::default()`; otherwise the same answers
 /// as [`ApiJson`] (400 malformed / wrong content type, 422 wrong shape).
 pub fn optional_json<T: serde::de::DeserializeOwned + Default>(
     headers: &axum::http::HeaderMap,
@@ -159,8 +159,9 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) => Ok(v),
+    // `null` is the JSON spelling of "no body".
+    match serde_path_to_error::deserialize::<_, Option<T>>(&mut de) {
+        Ok(v) => Ok(v.unwrap_or_default()),
         Err(e) if e.inner().is_data() => Err(ApiError::Validation {
             message: format!("{}: {}", e.path(), e.inner()),
             fields: Default::default(),

@@ -16,7 +16,7 @@ use utoipa::{
 #[openapi(
     info(
         title = "SmartResume API",
-        description = "Tailors a resume to a job. Every JSON answer is `{data, error}` with exactly one non-null."
+        description = "Tailors a resume to a job. Every JSON answer is `{data, error}` with exactly one non-null. A method a path does not have answers 405 with an `Allow` header and the error envelope, code `bad_request` (the contract has no code of its own for it); an unknown path answers 404 `not_found`."
     ),
     // Only the route `routes!` cannot register (its path has slashes); every
     // other path comes from the route table.
@@ -61,11 +61,43 @@ use utoipa::{
 )]
 pub struct ApiDoc;
 
-/// The whole document, built once from the route table (the body limit only
-/// changes a layer, not the document).
-pub fn document() -> &'static utoipa::openapi::OpenApi {
-    static DOC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| routes::table(0).1);
+/// The whole document as served, built once from the route table (the body
+/// limit only changes a layer, not the document).
+pub fn document() -> &'static serde_json::Value {
+    static DOC: LazyLock<serde_json::Value> = LazyLock::new(|| {
+        let mut doc = serde_json::to_value(routes::table(0).1).unwrap_or_default();
+        fix_link_keys(&mut doc);
+        doc
+    });
     &DOC
+}
+
+/// utoipa 5 writes a response link's fields in snake case (`operation_id`);
+/// OpenAPI (and every client that follows links) reads `operationId`.
+fn fix_link_keys(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    let links = paths
+        .values_mut()
+        .filter_map(|item| item.as_object_mut())
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses").and_then(|r| r.as_object_mut()))
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links").and_then(|l| l.as_object_mut()))
+        .flat_map(|links| links.values_mut())
+        .filter_map(|link| link.as_object_mut());
+    for link in links {
+        for (snake, camel) in [
+            ("operation_id", "operationId"),
+            ("operation_ref", "operationRef"),
+            ("request_body", "requestBody"),
+        ] {
+            if let Some(v) = link.remove(snake) {
+                link.insert(camel.to_string(), v);
+            }
+        }
+    }
 }
 
 struct BearerAuth;
@@ -188,4 +220,14 @@ pub mod errors {
         "`unavailable`: the database, Temporal, file storage or the token key service is unreachable",
         false
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn response_links_use_openapi_field_names() {
+        let text = super::document().to_string();
+        assert!(text.contains("\"operationId\":\"get_job\""), "{text}");
+        assert!(!text.contains("operation_id"));
+    }
 }

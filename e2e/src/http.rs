@@ -95,6 +95,14 @@ pub fn assert_envelope(r: &Reply) {
 }
 
 impl TestUser {
+    /// The same user talking to another gateway (see `Stack::extra_gateway`).
+    pub fn on(&self, base_url: &str) -> TestUser {
+        TestUser {
+            base_url: base_url.to_string(),
+            ..self.clone()
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }

@@ -492,6 +492,42 @@ impl Stack {
         shared::auth::mint_hs256(&self.jwt_secret, id, ttl, extra).expect("mint token")
     }
 
+    /// A second gateway on the stack's database and Temporal, with settings
+    /// changed by `tweak` (provisioning off, an unreachable Temporal, a small
+    /// pool, ...). It runs on the calling test's runtime and stops with it;
+    /// returns its base URL.
+    pub async fn extra_gateway(&self, tweak: impl FnOnce(&mut Settings)) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind an extra gateway");
+        let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
+        let mut settings = self.settings.clone();
+        settings.public_url = base_url.clone();
+        tweak(&mut settings);
+        tokio::spawn(async move {
+            if let Err(e) = gateway::serve(settings, listener, std::future::pending()).await {
+                eprintln!("extra gateway stopped: {e:?}");
+            }
+        });
+        base_url
+    }
+
+    /// A user with a valid token and no `auth.users` row: never seen by this
+    /// database (or deleted from it).
+    pub fn unknown_user(&self) -> TestUser {
+        let id = Uuid::new_v4();
+        TestUser {
+            id,
+            token: self.token_for(
+                id,
+                Duration::from_secs(3600),
+                serde_json::json!({ "email": format!("{id}@example.test") }),
+            ),
+            base_url: self.base_url.clone(),
+            http: self.http.clone(),
+        }
+    }
+
     pub fn anonymous(&self) -> TestUser {
         TestUser {
             id: Uuid::nil(),

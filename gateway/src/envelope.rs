@@ -18,8 +18,25 @@ use utoipa::ToSchema;
 pub struct Envelope<T> {
     pub data: T,
     /// Always null on success.
-    #[schema(value_type = Option<crate::error::ErrorBody>)]
+    #[schema(schema_with = null_schema)]
     pub error: Option<()>,
+}
+
+/// A failed answer: `{ "data": null, "error": { code, message, request_id, details? } }`.
+/// Built by [`ApiError::envelope`] only.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    /// Always null on failure.
+    #[schema(schema_with = null_schema)]
+    pub data: (),
+    pub error: crate::error::ErrorBody,
+}
+
+/// JSON Schema `{"type": "null"}`: the half of the envelope that is always null.
+fn null_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::Null)
+        .build()
 }
 
 pub fn ok<T: Serialize>(data: T) -> Response {
@@ -36,18 +53,6 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// Pass as `?cursor=` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
-}
-
-fn error_body(err: &ApiError, request_id: &str) -> serde_json::Value {
-    let mut error = serde_json::json!({
-        "code": err.code(),
-        "message": err.public_message(),
-        "request_id": request_id,
-    });
-    if let (Some(details), Some(obj)) = (err.details(), error.as_object_mut()) {
-        obj.insert("details".into(), details);
-    }
-    serde_json::json!({ "data": null, "error": error })
 }
 
 /// Runs inside the request-id and trace layers: stamps the request id into
@@ -83,8 +88,7 @@ pub async fn finalize(req: Request, next: Next) -> Response {
     } else {
         err.status()
     };
-    let body = error_body(&err, &request_id);
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    let bytes = serde_json::to_vec(&err.envelope(&request_id)).unwrap_or_default();
     *res.status_mut() = status;
     res.headers_mut().remove(header::CONTENT_LENGTH);
     res.headers_mut().insert(

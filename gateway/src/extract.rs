@@ -1,6 +1,6 @@
 //! Extractors whose rejections speak our envelope, and the authenticated user.
 
-use crate::{app::AppState, error::ApiError};
+use crate::{error::ApiError, state::AppState};
 use axum::{
     extract::{
         FromRequest, FromRequestParts,
@@ -97,6 +97,14 @@ impl FromRequestParts<AppState> for AuthUser {
             }
             other => ApiError::Unauthorized(other.to_string()),
         })?;
+        state
+            .users
+            .ensure(
+                &state.db,
+                verified.user_id,
+                verified.claims.email.as_deref(),
+            )
+            .await?;
         Ok(AuthUser {
             user_id: verified.user_id,
             is_anonymous: verified.claims.is_anonymous.unwrap_or(false),
@@ -105,7 +113,30 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-/// An optional JSON body: empty → `T::default()`; otherwise the same answers
+/// The caller on a route that starts work (a workflow, an upload): the request
+/// counts against the per-user limit and is refused with 429 + `Retry-After`
+/// above it. It counts when it arrives, valid or not: a flood of bad requests
+/// is a flood too, and nothing is parsed for a caller who is over the limit.
+#[derive(Debug, Clone)]
+pub struct LimitedUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for LimitedUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        state
+            .limiter
+            .check(user.user_id)
+            .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        Ok(LimitedUser(user))
+    }
+}
+
+/// An optional JSON body: empty or `null` → `T::default()`; otherwise the same answers
 /// as [`ApiJson`] (400 malformed / wrong content type, 422 wrong shape).
 pub fn optional_json<T: serde::de::DeserializeOwned + Default>(
     headers: &axum::http::HeaderMap,
@@ -128,8 +159,9 @@ pub fn optional_json<T: serde::de::DeserializeOwned + Default>(
         ));
     }
     let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) => Ok(v),
+    // `null` is the JSON spelling of "no body".
+    match serde_path_to_error::deserialize::<_, Option<T>>(&mut de) {
+        Ok(v) => Ok(v.unwrap_or_default()),
         Err(e) if e.inner().is_data() => Err(ApiError::Validation {
             message: format!("{}: {}", e.path(), e.inner()),
             fields: Default::default(),

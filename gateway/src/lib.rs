@@ -9,11 +9,15 @@ pub mod envelope;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod provision;
 pub mod ratelimit;
 pub mod routes;
+pub mod state;
 pub mod temporal;
+pub mod validate;
 
-pub use app::{AppState, router};
+pub use app::router;
+pub use state::AppState;
 
 use anyhow::Context;
 use shared::config::Settings;
@@ -25,7 +29,15 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let state = AppState::from_settings(settings)?;
+    serve_state(AppState::from_settings(settings)?, listener, shutdown).await
+}
+
+/// Serve a state built by the caller (tests swap parts of it).
+pub async fn serve_state(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -1,10 +1,21 @@
 //! The gateway's side of Temporal: start, signal and query workflows by the
 //! contracts in `shared::contracts`. The connection is made lazily and kept,
 //! so the gateway starts (and `/health` reports 503) while Temporal is down.
+//!
+//! Connecting never serialises callers: one attempt at a time runs in the
+//! background, every caller waits for that same attempt (at most
+//! [`CONNECT_WAIT`]), and a failed attempt is remembered for
+//! [`RETRY_AFTER_FAILURE`] so requests during an outage answer 503 at once
+//! instead of queueing behind one another's connect timeouts.
 
 use crate::error::ApiError;
+use futures::{
+    FutureExt,
+    future::{BoxFuture, Shared},
+};
 use shared::contracts::{self, Progress};
 use std::time::Duration;
+use std::{sync::Arc, time::Instant};
 use temporalio_client::{
     Client, ClientOptions, ConnectionOptions, WorkflowGetResultOptions, WorkflowIdConflictPolicy,
     WorkflowQueryOptions, WorkflowSignalOptions, WorkflowStartOptions,
@@ -14,19 +25,34 @@ use temporalio_common::{
     HasWorkflowDefinition, QueryDefinition, SignalDefinition, WorkflowDefinition,
     search_attributes::{SearchAttributeKey, SearchAttributes},
 };
-use tokio::sync::Mutex;
 use url::Url;
 
 /// How long a request waits on Temporal before answering 503.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// The whole connect attempt (TCP, HTTP/2, the namespace check).
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(6);
+/// How long one caller waits for the running attempt before answering 503
+/// (the attempt itself goes on in the background).
+pub const CONNECT_WAIT: Duration = Duration::from_secs(3);
+/// A failed attempt answers callers at once for this long.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(1);
 const QUERY_TIMEOUT: Duration = Duration::from_secs(2);
+
+type Attempt = Shared<BoxFuture<'static, Result<Client, String>>>;
+
+enum Slot {
+    Idle,
+    Connecting(Attempt),
+    Ready(Client),
+    Failed { at: Instant, error: String },
+}
 
 pub struct Temporal {
     url: Url,
     namespace: String,
     task_queue: String,
-    client: Mutex<Option<Client>>,
+    slot: Arc<std::sync::Mutex<Slot>>,
 }
 
 /// A workflow to start: the contract marker, its input and how it shows in the Web UI.
@@ -44,7 +70,7 @@ impl Temporal {
             url,
             namespace,
             task_queue,
-            client: Mutex::new(None),
+            slot: Arc::new(std::sync::Mutex::new(Slot::Idle)),
         }
     }
 
@@ -53,21 +79,59 @@ impl Temporal {
     }
 
     async fn client(&self) -> Result<Client, String> {
-        let mut slot = self.client.lock().await;
-        if let Some(c) = slot.as_ref() {
-            return Ok(c.clone());
-        }
+        let attempt = {
+            let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+            match &*slot {
+                Slot::Ready(c) => return Ok(c.clone()),
+                Slot::Connecting(a) => a.clone(),
+                Slot::Failed { at, error } if at.elapsed() < RETRY_AFTER_FAILURE => {
+                    return Err(error.clone());
+                }
+                Slot::Idle | Slot::Failed { .. } => {
+                    let attempt = self.start_attempt();
+                    *slot = Slot::Connecting(attempt.clone());
+                    attempt
+                }
+            }
+        };
+        tokio::time::timeout(CONNECT_WAIT, attempt)
+            .await
+            .unwrap_or_else(|_| Err("still connecting".into()))
+    }
+
+    /// One connect attempt, driven by a task of its own so it completes (and
+    /// records its outcome) even when every caller has stopped waiting.
+    fn start_attempt(&self) -> Attempt {
         let conn = ConnectionOptions::new(self.url.clone())
             .identity(format!("smartresume-gateway@{}", hostname()))
             .connect_timeout(CONNECT_TIMEOUT)
             .build();
         let opts = ClientOptions::new(self.namespace.clone()).build();
-        let client = tokio::time::timeout(CONNECT_TIMEOUT * 2, Client::connect(conn, opts))
-            .await
-            .map_err(|_| "connection timed out".to_string())?
-            .map_err(|e| e.to_string())?;
-        *slot = Some(client.clone());
-        Ok(client)
+        let attempt: Attempt = async move {
+            tokio::time::timeout(ATTEMPT_TIMEOUT, Client::connect(conn, opts))
+                .await
+                .map_err(|_| "connection timed out".to_string())?
+                .map_err(|e| e.to_string())
+        }
+        .boxed()
+        .shared();
+        let slot = Arc::clone(&self.slot);
+        let driven = attempt.clone();
+        tokio::spawn(async move {
+            let outcome = driven.await;
+            let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+            *slot = match outcome {
+                Ok(client) => Slot::Ready(client),
+                Err(error) => {
+                    tracing::warn!(error = %error, "cannot connect to temporal");
+                    Slot::Failed {
+                        at: Instant::now(),
+                        error,
+                    }
+                }
+            };
+        });
+        attempt
     }
 
     /// Start a workflow under its business-key id. A repeated start returns the
@@ -77,10 +141,7 @@ impl Temporal {
         W: WorkflowDefinition + HasWorkflowDefinition + Send + Sync + 'static,
         W::Input: Send,
     {
-        let client = self.client().await.map_err(|e| {
-            tracing::warn!(error = %e, "temporal unreachable");
-            ApiError::Unavailable("temporal")
-        })?;
+        let client = self.client().await.map_err(unreachable)?;
         let opts = WorkflowStartOptions::new(self.task_queue.clone(), req.workflow_id.clone())
             .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
             .search_attributes(req.search_attributes)
@@ -138,10 +199,7 @@ impl Temporal {
         S: SignalDefinition<Workflow = W> + Send + Sync + 'static,
         S::Input: Send,
     {
-        let client = self
-            .client()
-            .await
-            .map_err(|_| ApiError::Unavailable("temporal"))?;
+        let client = self.client().await.map_err(unreachable)?;
         let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
         match tokio::time::timeout(
             CALL_TIMEOUT,
@@ -193,6 +251,14 @@ impl Temporal {
             Ok(Err(status)) => Err(status.message().to_string()),
             Err(_) => Err("timed out".into()),
         }
+    }
+}
+
+/// A 503 naming Temporal, with the reason kept for the log.
+fn unreachable(reason: String) -> ApiError {
+    ApiError::Unreachable {
+        part: "temporal",
+        cause: anyhow::anyhow!(reason),
     }
 }
 

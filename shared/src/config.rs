@@ -48,16 +48,26 @@ pub const STANDARD_ENV: &[&str] = &[
     "FRONTEND_ORIGIN",
 ];
 
+/// `Serialize` exists only to hand the built-in defaults to figment; secret
+/// fields are never serialised (`skip_serializing`: a missing field takes its
+/// value from `Default` when read back), so no serialised form of the settings
+/// can carry a secret.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Postgres connection string (service connection; the gateway narrows it
     /// per request with `set local role authenticated`).
-    #[serde(serialize_with = "ser_secret")]
+    #[serde(skip_serializing)]
     pub database_url: SecretString,
     pub database_max_connections: u32,
     /// Apply `migrations/` at start-up (the local bootstrap is never applied here).
     pub run_migrations: bool,
+    /// Create the `auth.users` row of a verified token's user the first time
+    /// the gateway sees it. On by default because the embedded default is a
+    /// plain Postgres with the local stand-in for `auth.users`, where nobody
+    /// else creates those rows; turn it off on Supabase's own database (GoTrue
+    /// creates the row at sign-up, and a deleted account must stay deleted).
+    pub provision_users: bool,
 
     /// Temporal frontend, `host:port` or `http(s)://host:port`.
     pub temporal_address: String,
@@ -65,7 +75,7 @@ pub struct Settings {
     pub task_queue: String,
 
     /// Supabase project JWT secret (HS256 access tokens).
-    #[serde(serialize_with = "ser_opt_secret")]
+    #[serde(skip_serializing)]
     pub supabase_jwt_secret: Option<SecretString>,
     /// Supabase JWKS endpoint (ES256/RS256 access tokens).
     pub supabase_jwks_url: Option<String>,
@@ -74,7 +84,7 @@ pub struct Settings {
     pub jwt_audience: String,
 
     /// Shared secret n8n sends in `X-Workflow-Token`; callbacks answer 401 while unset.
-    #[serde(serialize_with = "ser_opt_secret")]
+    #[serde(skip_serializing)]
     pub workflow_token: Option<SecretString>,
 
     /// Allowed CORS origins, comma separated (`*` allows any origin, without credentials).
@@ -98,7 +108,7 @@ pub struct Settings {
     pub blob_dir: String,
     /// Key for the gateway's signed download links; required once
     /// `SMARTRESUME_PUBLIC_URL` is not a local address.
-    #[serde(serialize_with = "ser_opt_secret")]
+    #[serde(skip_serializing)]
     pub signing_key: Option<SecretString>,
     /// Lifetime of signed download links, seconds.
     pub download_url_ttl_secs: u64,
@@ -120,7 +130,7 @@ pub struct Settings {
 
     /// OpenAI (or any OpenAI-compatible server): set the key to use it for
     /// parsing, analysis, generation and embeddings instead of the offline engine.
-    #[serde(serialize_with = "ser_opt_secret")]
+    #[serde(skip_serializing)]
     pub openai_api_key: Option<SecretString>,
     pub openai_base_url: String,
     pub openai_model: String,
@@ -137,7 +147,7 @@ pub struct Settings {
     pub provider_retry_budget_secs: u64,
 
     /// Pinecone: set both to store vectors there instead of Postgres.
-    #[serde(serialize_with = "ser_opt_secret")]
+    #[serde(skip_serializing)]
     pub pinecone_api_key: Option<SecretString>,
     pub pinecone_index_host: Option<String>,
     pub pinecone_api_version: String,
@@ -148,7 +158,7 @@ pub struct Settings {
     pub s3_bucket: Option<String>,
     pub s3_region: String,
     pub s3_access_key_id: Option<String>,
-    #[serde(serialize_with = "ser_opt_secret")]
+    #[serde(skip_serializing)]
     pub s3_secret_access_key: Option<SecretString>,
     pub s3_force_path_style: bool,
 }
@@ -159,6 +169,7 @@ impl Default for Settings {
             database_url: SecretString::from("postgres://postgres@127.0.0.1:5432/smartresume"),
             database_max_connections: 10,
             run_migrations: true,
+            provision_users: true,
             temporal_address: "http://127.0.0.1:7233".into(),
             temporal_namespace: "default".into(),
             task_queue: "smartresume".into(),
@@ -202,17 +213,6 @@ impl Default for Settings {
             s3_secret_access_key: None,
             s3_force_path_style: true,
         }
-    }
-}
-
-fn ser_secret<S: serde::Serializer>(v: &SecretString, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(v.expose_secret())
-}
-
-fn ser_opt_secret<S: serde::Serializer>(v: &Option<SecretString>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => s.serialize_some(v.expose_secret()),
-        None => s.serialize_none(),
     }
 }
 
@@ -883,6 +883,59 @@ mod tests {
         assert!(
             !dbg.contains("hunter2") && !dbg.contains("super-secret"),
             "{dbg}"
+        );
+    }
+
+    #[test]
+    fn serialising_settings_never_writes_a_secret() {
+        let s = Settings {
+            database_url: SecretString::from("postgres://app:hunter2@db:5432/x"),
+            supabase_jwt_secret: Some(SecretString::from("super-secret-jwt-value")),
+            workflow_token: Some(SecretString::from("super-secret-token-value")),
+            signing_key: Some(SecretString::from("super-secret-signing-key")),
+            openai_api_key: Some(SecretString::from("sk-super-secret")),
+            pinecone_api_key: Some(SecretString::from("pc-super-secret")),
+            s3_secret_access_key: Some(SecretString::from("s3-super-secret")),
+            ..Settings::default()
+        };
+        let json = serde_json::to_string(&s).unwrap();
+        let toml = toml_like(&s);
+        for text in [&json, &toml] {
+            assert!(
+                !text.contains("hunter2") && !text.contains("super-secret"),
+                "{text}"
+            );
+        }
+        // Still loadable: the defaults figment starts from lose nothing.
+        let back = with(&[], Component::Worker).unwrap();
+        assert_eq!(
+            back.database_url(),
+            "postgres://postgres@127.0.0.1:5432/smartresume"
+        );
+    }
+
+    /// What figment's `Serialized` provider sees of the settings.
+    fn toml_like(s: &Settings) -> String {
+        format!(
+            "{:?}",
+            figment::Provider::data(&Figment::from(Serialized::defaults(s.clone())))
+        )
+    }
+
+    #[test]
+    fn provisioning_users_is_on_by_default_and_a_bad_value_names_the_variable() {
+        assert!(with(&[], Component::Worker).unwrap().provision_users);
+        let off = Settings::from_figment(
+            Figment::from(Serialized::defaults(Settings::default()))
+                .merge(("provision_users", false)),
+            Component::Worker,
+        )
+        .unwrap();
+        assert!(!off.provision_users);
+        let err = with(&[("provision_users", "maybe")], Component::Worker).unwrap_err();
+        assert!(
+            err.to_string().contains("SMARTRESUME_PROVISION_USERS"),
+            "{err}"
         );
     }
 

@@ -142,3 +142,17 @@ async fn a_wrong_method_is_answered_in_the_envelope() {
     assert_eq!(r.status, 405);
     assert_envelope(&r);
 }
+
+#[tokio::test]
+async fn a_nul_character_in_text_is_422_not_500() {
+    // Found by schemathesis: Postgres text cannot hold U+0000.
+    let user = stack().new_user().await;
+    let r = user
+        .post_json(
+            "/resumes/from-text",
+            &json!({ "title": "CV\u{0}", "raw_text": "Jane Doe" }),
+        )
+        .await;
+    let e = r.expect_error(422, "validation_failed");
+    assert!(e["details"]["fields"]["title"].is_string(), "{e}");
+}

@@ -2,11 +2,13 @@
 //! compare), turned into signals to the waiting workflow. Large payloads are
 //! parked in `workflow_inbox`; the signal carries only the inbox id.
 
+use crate::envelope::ErrorEnvelope;
+use crate::openapi::errors as E;
 use crate::{
-    app::AppState,
     envelope::{self, Envelope},
     error::{ApiError, ApiResult},
     extract::ApiJson,
+    state::AppState,
 };
 use axum::{extract::State, http::HeaderMap, response::Response};
 use serde::{Deserialize, Serialize};
@@ -22,6 +24,7 @@ use uuid::Uuid;
 /// `POST /callbacks/n8n/resume` body.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct ResumeCallback {
+    #[schema(value_type = Uuid, required = true)]
     pub resume_version_id: Option<String>,
     pub raw_text: Option<String>,
     pub content_md: Option<String>,
@@ -126,14 +129,14 @@ where
 
 /// n8n's parse result for an uploaded resume.
 #[utoipa::path(
-    post, path = "/callbacks/n8n/resume", tag = "callbacks",
+    post, path = "/callbacks/n8n/resume", operation_id = "n8n_resume_callback", tag = "callbacks",
     request_body = ResumeCallback,
     params(("X-Workflow-Token" = String, Header, description = "Shared secret (WORKFLOW_TOKEN)")),
     responses(
         (status = 200, body = Envelope<CallbackAccepted>),
-        (status = 401, description = "Missing or wrong token", body = crate::error::ErrorBody),
-        (status = 404, description = "Unknown version", body = crate::error::ErrorBody),
-        (status = 409, description = "The version is no longer waiting for a result", body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: unknown resume version", body = ErrorEnvelope),
+        (status = 409, description = "`conflict`: the version is no longer waiting for a result, or got a different one", body = ErrorEnvelope),
+        E::BadRequest, E::CallbackUnauthorized, E::TooLarge, E::Invalid, E::Unavailable,
     )
 )]
 pub async fn n8n_resume(
@@ -174,6 +177,7 @@ pub async fn n8n_resume(
 /// `POST /callbacks/n8n/job` body.
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 pub struct JobCallback {
+    #[schema(value_type = Uuid, required = true)]
     pub job_id: Option<String>,
     pub job_description: Option<String>,
     pub title: Option<String>,
@@ -186,14 +190,14 @@ pub struct JobCallback {
 
 /// n8n's scrape result for a URL job.
 #[utoipa::path(
-    post, path = "/callbacks/n8n/job", tag = "callbacks",
+    post, path = "/callbacks/n8n/job", operation_id = "n8n_job_callback", tag = "callbacks",
     request_body = JobCallback,
     params(("X-Workflow-Token" = String, Header, description = "Shared secret (WORKFLOW_TOKEN)")),
     responses(
         (status = 200, body = Envelope<CallbackAccepted>),
-        (status = 401, body = crate::error::ErrorBody),
-        (status = 404, description = "Unknown job", body = crate::error::ErrorBody),
-        (status = 409, description = "The job is no longer waiting for a result", body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: unknown job", body = ErrorEnvelope),
+        (status = 409, description = "`conflict`: the job is no longer waiting for a result, or got a different one", body = ErrorEnvelope),
+        E::BadRequest, E::CallbackUnauthorized, E::TooLarge, E::Invalid, E::Unavailable,
     )
 )]
 pub async fn n8n_job(

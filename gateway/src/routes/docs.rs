@@ -4,13 +4,17 @@ use axum::{
     Json,
     response::{Html, IntoResponse, Response},
 };
-use utoipa::OpenApi;
 
 /// The JSON Schema of `parsed_json` (a resume's structure), which the code
 /// checks n8n's `parsed_json` against; generated from the Rust types and kept
 /// in step by a test.
 pub const PARSED_RESUME_SCHEMA: &str = include_str!("../../../schemas/parsed_resume.schema.json");
 
+/// The JSON Schema of a resume's `parsed_json`.
+#[utoipa::path(
+    get, path = "/schemas/parsed_resume.json", operation_id = "parsed_resume_schema", tag = "docs",
+    responses((status = 200, description = "JSON Schema (draft 2020-12)", content_type = "application/schema+json", body = Object)),
+)]
 pub async fn parsed_resume_schema() -> Response {
     (
         [(axum::http::header::CONTENT_TYPE, "application/schema+json")],
@@ -19,12 +23,21 @@ pub async fn parsed_resume_schema() -> Response {
         .into_response()
 }
 
+/// This document.
+#[utoipa::path(
+    get, path = "/openapi.json", operation_id = "openapi_document", tag = "docs",
+    responses((status = 200, description = "OpenAPI 3.1 document", body = Object)),
+)]
 pub async fn openapi_json() -> Response {
-    Json(crate::openapi::ApiDoc::openapi()).into_response()
+    Json(crate::openapi::document()).into_response()
 }
 
 /// A ReDoc page over `/openapi.json` (the script loads from the CDN in the
 /// reader's browser; the raw document is linked for offline readers).
+#[utoipa::path(
+    get, path = "/docs", operation_id = "docs_page", tag = "docs",
+    responses((status = 200, description = "HTML page", content_type = "text/html", body = String)),
+)]
 pub async fn docs_page() -> Html<&'static str> {
     Html(
         r#"<!doctype html>

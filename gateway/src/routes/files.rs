@@ -2,7 +2,7 @@
 //! expiring links (local blob storage). The link is the credential: no bearer
 //! token, so it works from an `<a href>` or for n8n.
 
-use crate::{app::AppState, error::ApiError, extract::ApiQuery};
+use crate::{envelope::ErrorEnvelope, error::ApiError, extract::ApiQuery, state::AppState};
 use axum::{
     extract::{Path, State},
     http::{HeaderValue, header},
@@ -10,13 +10,34 @@ use axum::{
 };
 use serde::Deserialize;
 use shared::storage::{LinkError, StorageError};
+use utoipa::IntoParams;
 
-#[derive(Debug, Deserialize)]
+/// The route; the path has slashes, so it is a wildcard in the router.
+pub const ROUTE: &str = "/files/{*path}";
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LinkParams {
+    /// Unix time the link expires at.
     pub expires: Option<String>,
+    /// The link's signature.
     pub sig: Option<String>,
 }
 
+/// Download a stored file through a link from `GET /resumes/{id}/file` (no
+/// bearer token: the signed link is the credential).
+#[utoipa::path(
+    get, path = "/files/{path}", operation_id = "download_file", tag = "files",
+    params(("path" = String, Path, description = "Stored file path (may contain `/`)"), LinkParams),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 400, description = "Malformed query string", body = ErrorEnvelope),
+        (status = 401, description = "Signature missing, or the link expired", body = ErrorEnvelope),
+        (status = 403, description = "Wrong signature", body = ErrorEnvelope),
+        (status = 404, description = "No such file", body = ErrorEnvelope),
+        (status = 503, description = "File storage unreachable", body = ErrorEnvelope),
+    ),
+)]
 pub async fn download(
     State(state): State<AppState>,
     Path(path): Path<String>,

@@ -1,7 +1,8 @@
 //! `GET /health`: a real database query and a real Temporal call.
 
+use crate::envelope::ErrorEnvelope;
 use crate::error::ApiError;
-use crate::{app::AppState, envelope::Envelope};
+use crate::{envelope::Envelope, state::AppState};
 use axum::{
     extract::State,
     response::{IntoResponse, Response},
@@ -24,10 +25,10 @@ pub struct Health {
 
 /// Liveness of the API and the two services it cannot work without.
 #[utoipa::path(
-    get, path = "/health", tag = "health",
+    get, path = "/health", operation_id = "health", tag = "health",
     responses(
         (status = 200, description = "Everything reachable", body = Envelope<Health>),
-        (status = 503, description = "Postgres or Temporal unreachable; the message names which", body = crate::error::ErrorBody),
+        (status = 503, description = "`unavailable`: Postgres or Temporal unreachable; the message names which, `error.details` has each part", body = ErrorEnvelope),
     )
 )]
 pub async fn health(State(state): State<AppState>) -> Response {

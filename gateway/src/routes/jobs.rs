@@ -1,14 +1,20 @@
 //! Jobs: create (text or URL), list, read with result and live progress,
 //! refine (a new optimisation run), list runs; and `POST /resumes/{id}/optimize`.
 
-use super::resumes::{Problems, check_lang};
+use crate::envelope::ErrorEnvelope;
+use crate::openapi::errors as E;
 use crate::{
-    app::AppState,
     envelope::{self, Envelope, Page},
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, AuthUser},
+    extract::{ApiJson, ApiPath, ApiQuery, AuthUser, LimitedUser},
     routes::views::{JobListQuery, JobView, OptimizationView},
+    state::AppState,
     temporal::{self, StartRequest},
+    validate::{
+        MAX_COMPANY_CHARS, MAX_DESCRIPTION_CHARS, MAX_INSTRUCTIONS_CHARS, MAX_TITLE_CHARS,
+        Problems, account_missing, check_lang, check_len, check_no_nul, check_url, non_empty,
+        truncate,
+    },
 };
 use axum::{extract::State, response::Response};
 use serde::{Deserialize, Serialize};
@@ -23,29 +29,88 @@ use shared::{
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-pub const MAX_DESCRIPTION_CHARS: usize = 100_000;
-pub const MAX_INSTRUCTIONS_CHARS: usize = 2_000;
-pub const MAX_URL_CHARS: usize = 2_048;
-
 /// `POST /jobs` body: exactly one of `job_description` / `job_url`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(examples(json!({"resume_id": "5f0c6f8e-8d1a-4c1e-9a57-3b0f2f1f7a11", "job_description": "Backend engineer\nRust and PostgreSQL required"})))]
 pub struct CreateJobRequest {
+    /// One of the caller's resumes.
+    #[schema(value_type = Uuid, required = true)]
     pub resume_id: Option<String>,
     /// Defaults to the title parsed from the description, else its first line.
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     pub title: Option<String>,
+    #[schema(max_length = 200, pattern = r"^[^\u0000]*$")]
     pub company: Option<String>,
-    /// The posting text (1..100,000 characters).
+    /// The posting text (1..100,000 characters). Give this or `job_url`.
+    #[schema(max_length = 100000, pattern = r"^[^\u0000]*$")]
     pub job_description: Option<String>,
-    /// A public http(s) page with the posting.
+    /// A public http(s) page with the posting (no user name or password in
+    /// it). Give this or `job_description`.
+    #[schema(
+        max_length = 2048,
+        pattern = r"^([ \t\n\r]*|[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?(\.[A-Za-z]([A-Za-z0-9-]{0,20}[A-Za-z0-9])?)*(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~/-]*)?)$"
+    )]
     pub job_url: Option<String>,
-    /// e.g. "keep it to one page", "emphasise leadership" (≤ 2,000 characters).
+    /// e.g. "keep it to one page", "emphasise leadership".
+    #[schema(max_length = 2000, pattern = r"^[^\u0000]*$")]
     pub custom_instructions: Option<String>,
-    /// `en` or `ar`; detected when omitted.
+    /// Detected when omitted.
+    #[schema(value_type = Option<Lang>)]
     pub resume_lang: Option<String>,
-    /// `en` or `ar`; detected when omitted.
+    /// Detected when omitted.
+    #[schema(value_type = Option<Lang>)]
     pub jd_lang: Option<String>,
-    /// `en` or `ar`; defaults to the resume's language.
+    /// Defaults to the resume's language.
+    #[schema(value_type = Option<Lang>)]
     pub desired_output_lang: Option<String>,
+}
+
+/// The body schema of `POST /jobs`: [`CreateJobRequest`] where exactly one of
+/// `job_description` / `job_url` is given (a string with a non-space
+/// character; null, blank or absent count as not given), as the handler checks.
+pub struct CreateJobBody;
+
+impl utoipa::PartialSchema for CreateJobBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::{
+            Ref,
+            schema::{AllOfBuilder, ObjectBuilder, OneOfBuilder, Type},
+        };
+        let given = |field: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .required(field)
+                .property(
+                    field,
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(r"\S")),
+                )
+        };
+        AllOfBuilder::new()
+            .item(Ref::from_schema_name("CreateJobRequest"))
+            .item(
+                OneOfBuilder::new()
+                    .item(given("job_description"))
+                    .item(given("job_url")),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for CreateJobBody {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            "CreateJobRequest".into(),
+            <CreateJobRequest as utoipa::PartialSchema>::schema(),
+        ));
+        <CreateJobRequest as ToSchema>::schemas(schemas);
+    }
 }
 
 /// A validated job, ready to insert.
@@ -60,52 +125,11 @@ struct JobInput {
     desired_output_lang: Option<Lang>,
 }
 
-fn non_empty(v: Option<&str>) -> Option<String> {
-    v.map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-fn check_len(problems: &mut Problems, field: &str, v: &Option<String>, max: usize) {
-    if let Some(v) = v
-        && v.chars().count() > max
-    {
-        problems.add(field, format!("must be at most {max} characters"));
-    }
-}
-
-fn check_url(problems: &mut Problems, raw: &str) -> Option<String> {
-    if raw.chars().count() > MAX_URL_CHARS {
-        problems.add(
-            "job_url",
-            format!("must be at most {MAX_URL_CHARS} characters"),
-        );
-        return None;
-    }
-    match url::Url::parse(raw) {
-        Ok(u)
-            if matches!(u.scheme(), "http" | "https")
-                && u.host_str().is_some_and(|h| !h.is_empty()) =>
-        {
-            if !u.username().is_empty() || u.password().is_some() {
-                problems.add("job_url", "must not contain a user name or password");
-                None
-            } else {
-                Some(u.to_string())
-            }
-        }
-        _ => {
-            problems.add("job_url", "must be an http(s) URL");
-            None
-        }
-    }
-}
-
 fn validate_job(req: &CreateJobRequest, problems: &mut Problems) -> JobInput {
     let title = non_empty(req.title.as_deref());
-    check_len(problems, "title", &title, 200);
+    check_len(problems, "title", &title, MAX_TITLE_CHARS);
     let company = non_empty(req.company.as_deref());
-    check_len(problems, "company", &company, 200);
+    check_len(problems, "company", &company, MAX_COMPANY_CHARS);
     let description = req
         .job_description
         .as_deref()
@@ -212,7 +236,7 @@ async fn create_job(
         },
     )
     .await
-    .map_err(super::resumes::account_missing)?;
+    .map_err(account_missing)?;
     let workflow_id = contracts::ingest_job_workflow_id(job_id);
     state
         .temporal
@@ -248,27 +272,27 @@ fn first_line(text: &str) -> Option<String> {
         .map(|l| l.chars().take(120).collect::<String>().trim().to_string())
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
-}
-
 /// Create a job (text or URL) for one of the user's resumes and start
 /// IngestJob, which then runs OptimizeJob.
 #[utoipa::path(
-    post, path = "/jobs", tag = "jobs",
-    request_body = CreateJobRequest,
+    post, path = "/jobs", operation_id = "create_job", tag = "jobs",
+    request_body = CreateJobBody,
     responses(
-        (status = 202, description = "Queued", body = Envelope<JobStarted>),
-        (status = 400, body = crate::error::ErrorBody),
-        (status = 404, description = "No such resume for this user", body = crate::error::ErrorBody),
-        (status = 422, description = "Both or neither of job_description/job_url, bad language code, ...", body = crate::error::ErrorBody),
-        (status = 429, body = crate::error::ErrorBody),
+        (status = 202, description = "Queued", body = Envelope<JobStarted>,
+            links(
+                ("GetJob" = (operation_id = "get_job", parameters(("id" = "$response.body#/data/id")))),
+                ("ListOptimizations" = (operation_id = "list_job_optimizations", parameters(("id" = "$response.body#/data/id")))),
+                ("Refine" = (operation_id = "refine_job", parameters(("id" = "$response.body#/data/id")))),
+            )
+        ),
+        (status = 404, description = "`not_found`: no such resume for this user", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::TooLarge, E::Invalid, E::RateLimited, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn create(
     State(state): State<AppState>,
-    user: AuthUser,
+    LimitedUser(user): LimitedUser,
     ApiJson(req): ApiJson<CreateJobRequest>,
 ) -> ApiResult<Response> {
     if let Some(raw) = req
@@ -281,16 +305,22 @@ pub async fn create(
         return Err(ApiError::BadRequest("resume_id is not a valid id".into()));
     }
     let mut problems = Problems::default();
+    check_no_nul(
+        &mut problems,
+        &[
+            ("title", req.title.as_deref()),
+            ("company", req.company.as_deref()),
+            ("job_description", req.job_description.as_deref()),
+            ("job_url", req.job_url.as_deref()),
+            ("custom_instructions", req.custom_instructions.as_deref()),
+        ],
+    );
     let resume_id = parse_resume_id(req.resume_id.as_deref(), &mut problems);
     let input = validate_job(&req, &mut problems);
     problems.into_result()?;
     let Some(resume_id) = resume_id else {
         return Err(ApiError::validation("resume_id", "is required"));
     };
-    state
-        .limiter
-        .check(user.user_id)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let started = create_job(&state, &user, resume_id, input).await?;
     Ok(envelope::accepted(started))
 }
@@ -298,6 +328,8 @@ pub async fn create(
 /// `POST /resumes/{id}/optimize` body.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct OptimizeResumeRequest {
+    /// One of the caller's jobs.
+    #[schema(value_type = Uuid, required = true)]
     pub job_id: Option<String>,
 }
 
@@ -305,19 +337,19 @@ pub struct OptimizeResumeRequest {
 /// job (its description or URL, title, company, instructions, languages)
 /// with this resume.
 #[utoipa::path(
-    post, path = "/resumes/{id}/optimize", tag = "jobs",
+    post, path = "/resumes/{id}/optimize", operation_id = "optimize_resume", tag = "jobs",
     params(("id" = Uuid, Path, description = "Resume id")),
     request_body = OptimizeResumeRequest,
     responses(
         (status = 202, body = Envelope<JobStarted>),
-        (status = 404, description = "No such resume or job for this user", body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such resume or job for this user", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::TooLarge, E::Invalid, E::RateLimited, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn optimize_resume(
     State(state): State<AppState>,
-    user: AuthUser,
+    LimitedUser(user): LimitedUser,
     ApiPath(resume_id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<OptimizeResumeRequest>,
 ) -> ApiResult<Response> {
@@ -344,10 +376,6 @@ pub async fn optimize_resume(
         tx.commit().await?;
         job
     };
-    state
-        .limiter
-        .check(user.user_id)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let input = JobInput {
         title: source.title_is_explicit.then(|| source.title.clone()),
         company: source.company.clone(),
@@ -382,12 +410,11 @@ pub async fn optimize_resume(
 
 /// The user's jobs, newest first, optionally by status.
 #[utoipa::path(
-    get, path = "/jobs", tag = "jobs",
+    get, path = "/jobs", operation_id = "list_jobs", tag = "jobs",
     params(JobListQuery),
     responses(
         (status = 200, body = Envelope<Page<JobView>>),
-        (status = 400, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody),
+        E::BadRequest, E::Unauthorized, E::Invalid, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -406,7 +433,7 @@ pub async fn list(
     });
     Ok(envelope::ok(Page {
         items: rows.iter().map(|j| JobView::new(j, None, None)).collect(),
-        next_cursor,
+        next_cursor: crate::routes::views::next_cursor(next_cursor),
     }))
 }
 
@@ -450,12 +477,12 @@ async fn progress_of(state: &AppState, job: &jobs::JobRow) -> Option<Progress> {
 
 /// A job with its latest result and, while it runs, its progress.
 #[utoipa::path(
-    get, path = "/jobs/{id}", tag = "jobs",
+    get, path = "/jobs/{id}", operation_id = "get_job", tag = "jobs",
     params(("id" = Uuid, Path, description = "Job id")),
     responses(
         (status = 200, body = Envelope<JobView>),
-        (status = 400, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such job for this user", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -481,27 +508,28 @@ pub async fn get_one(
 /// `POST /jobs/{id}/refine` body.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct RefineRequest {
+    #[schema(max_length = 2000, pattern = r"^[^\u0000]*$")]
     pub custom_instructions: Option<String>,
-    /// `en` or `ar`.
+    #[schema(value_type = Option<Lang>)]
     pub desired_output_lang: Option<String>,
 }
 
 /// A new optimisation run for the same job and resume.
 #[utoipa::path(
-    post, path = "/jobs/{id}/refine", tag = "jobs",
+    post, path = "/jobs/{id}/refine", operation_id = "refine_job", tag = "jobs",
     params(("id" = Uuid, Path, description = "Job id")),
-    request_body = RefineRequest,
+    request_body(content = Option<RefineRequest>, description = "Optional: an empty body starts a run with the same settings"),
     responses(
         (status = 202, body = Envelope<JobStarted>),
-        (status = 404, body = crate::error::ErrorBody),
-        (status = 409, description = "A run is already in progress", body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such job for this user", body = ErrorEnvelope),
+        (status = 409, description = "`conflict`: a run of this job is already in progress", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::TooLarge, E::Invalid, E::RateLimited, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn refine(
     State(state): State<AppState>,
-    user: AuthUser,
+    LimitedUser(user): LimitedUser,
     ApiPath(id): ApiPath<Uuid>,
     headers: axum::http::HeaderMap,
     body: axum::body::Bytes,
@@ -509,6 +537,10 @@ pub async fn refine(
     // The body is optional: an empty one means "same settings, new run".
     let req: RefineRequest = crate::extract::optional_json(&headers, &body)?;
     let mut problems = Problems::default();
+    check_no_nul(
+        &mut problems,
+        &[("custom_instructions", req.custom_instructions.as_deref())],
+    );
     let instructions = non_empty(req.custom_instructions.as_deref());
     check_len(
         &mut problems,
@@ -542,10 +574,6 @@ pub async fn refine(
             ),
         ));
     }
-    state
-        .limiter
-        .check(user.user_id)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let job = jobs::begin_refine(&mut tx, user.user_id, id, instructions.as_deref(), lang).await?;
     let run_no = job.run_count;
     let workflow_id = contracts::optimize_job_workflow_id(id, run_no);
@@ -583,11 +611,12 @@ pub async fn refine(
 
 /// Every optimisation run of a job, newest first.
 #[utoipa::path(
-    get, path = "/jobs/{id}/optimizations", tag = "jobs",
+    get, path = "/jobs/{id}/optimizations", operation_id = "list_job_optimizations", tag = "jobs",
     params(("id" = Uuid, Path, description = "Job id")),
     responses(
         (status = 200, body = Envelope<Vec<OptimizationView>>),
-        (status = 404, body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such job for this user", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::Unavailable,
     ),
     security(("bearer" = []))
 )]

@@ -1,4 +1,8 @@
-//! The route table: every path of API.md in one place.
+//! The route table: every path of API.md in one place, and the OpenAPI
+//! document built from the same table. A route joins with `routes!(handler)`,
+//! which takes its path and methods from the handler's `#[utoipa::path]`, so
+//! a route cannot exist undocumented and a document cannot list a route that
+//! does not exist.
 
 pub mod callbacks;
 pub mod docs;
@@ -9,48 +13,45 @@ pub mod resumes;
 pub mod upload;
 pub mod views;
 
-use crate::app::AppState;
-use axum::{
-    Router,
-    routing::{get, post},
+use crate::{openapi::ApiDoc, state::AppState};
+use axum::{Router, routing::get};
+use utoipa::OpenApi;
+use utoipa_axum::{
+    router::{OpenApiRouter, UtoipaMethodRouterExt},
+    routes,
 };
 
-pub fn routes(upload_limit: usize) -> Router<AppState> {
+/// The router and its OpenAPI document.
+pub fn table(upload_limit: usize) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     // Upload routes accept the file limit (plus multipart overhead and the
     // drain allowance, see `upload`).
     let upload_limit = axum::extract::DefaultBodyLimit::max(upload::route_body_limit(upload_limit));
-    Router::new()
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         // Public
-        .route("/health", get(health::health))
-        .route("/openapi.json", get(docs::openapi_json))
-        .route("/docs", get(docs::docs_page))
-        .route(
-            "/schemas/parsed_resume.json",
-            get(docs::parsed_resume_schema),
-        )
-        .route("/files/{*path}", get(files::download))
+        .routes(routes!(health::health))
+        .routes(routes!(docs::openapi_json))
+        .routes(routes!(docs::docs_page))
+        .routes(routes!(docs::parsed_resume_schema))
         // Resumes
-        .route("/resumes", get(resumes::list))
-        .route("/resumes/from-text", post(resumes::create_from_text))
-        .route("/resumes/upload", post(resumes::upload).layer(upload_limit))
-        .route(
-            "/resumes/{id}",
-            get(resumes::get_one).delete(resumes::delete),
-        )
-        .route(
-            "/resumes/{id}/versions",
-            get(resumes::list_versions)
-                .post(resumes::add_version)
-                .layer(upload_limit),
-        )
-        .route("/resumes/{id}/file", get(resumes::file_url))
-        .route("/resumes/{id}/optimize", post(jobs::optimize_resume))
+        .routes(routes!(resumes::list))
+        .routes(routes!(resumes::create_from_text))
+        .routes(routes!(resumes::upload).layer(upload_limit))
+        .routes(routes!(resumes::get_one, resumes::delete))
+        .routes(routes!(resumes::list_versions, resumes::add_version).layer(upload_limit))
+        .routes(routes!(resumes::file_url))
+        .routes(routes!(jobs::optimize_resume))
         // Jobs
-        .route("/jobs", get(jobs::list).post(jobs::create))
-        .route("/jobs/{id}", get(jobs::get_one))
-        .route("/jobs/{id}/refine", post(jobs::refine))
-        .route("/jobs/{id}/optimizations", get(jobs::optimizations))
+        .routes(routes!(jobs::list, jobs::create))
+        .routes(routes!(jobs::get_one))
+        .routes(routes!(jobs::refine))
+        .routes(routes!(jobs::optimizations))
         // n8n
-        .route("/callbacks/n8n/resume", post(callbacks::n8n_resume))
-        .route("/callbacks/n8n/job", post(callbacks::n8n_job))
+        .routes(routes!(callbacks::n8n_resume))
+        .routes(routes!(callbacks::n8n_job))
+        .split_for_parts();
+    // The one route `routes!` cannot register: a download path has slashes
+    // (`/files/{*path}`), which OpenAPI cannot express. It is documented as
+    // `/files/{path}` in `ApiDoc` (see `openapi.rs`).
+    let router = router.route(files::ROUTE, get(files::download));
+    (router, doc)
 }

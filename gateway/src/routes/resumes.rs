@@ -1,13 +1,18 @@
 //! Resumes: create from text, read, list, versions, delete.
 
 use super::upload;
+use crate::envelope::ErrorEnvelope;
+use crate::openapi::errors as E;
 use crate::{
-    app::AppState,
     envelope::{self, Envelope, Page},
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ApiPath, ApiQuery, AuthUser},
+    extract::{ApiJson, ApiPath, ApiQuery, AuthUser, LimitedUser},
     routes::views::{ListQuery, ResumeListItem, ResumeView, VersionView},
+    state::AppState,
     temporal::{self, StartRequest},
+    validate::{
+        Problems, account_missing, check_lang, check_no_nul, check_raw_text, check_title, truncate,
+    },
 };
 use axum::{extract::State, response::Response};
 use serde::{Deserialize, Serialize};
@@ -21,103 +26,21 @@ use shared::{
     filetype::DocKind,
     storage,
 };
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-pub const MAX_RAW_TEXT_CHARS: usize = 200_000;
-pub const MAX_TITLE_CHARS: usize = 200;
 
 /// `POST /resumes/from-text` body.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FromTextRequest {
-    /// 1..200 characters.
-    #[schema(example = "Backend resume")]
+    /// 1..200 characters, not only spaces.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", example = "Backend resume")]
     pub title: Option<String>,
-    /// The resume text, 1..200,000 characters.
+    /// The resume text, 1..200,000 characters, not only spaces.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub raw_text: Option<String>,
-    /// `en` or `ar`; detected from the text when omitted.
-    #[schema(example = "en")]
+    /// Detected from the text when omitted.
+    #[schema(value_type = Option<Lang>, example = "en")]
     pub resume_lang: Option<String>,
-}
-
-/// Field problems collected in one pass, answered as one 422.
-#[derive(Default)]
-pub struct Problems(BTreeMap<String, String>);
-
-impl Problems {
-    pub fn add(&mut self, field: &str, problem: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_insert_with(|| problem.into());
-    }
-
-    pub fn into_result(self) -> ApiResult<()> {
-        if self.0.is_empty() {
-            return Ok(());
-        }
-        let message = self
-            .0
-            .iter()
-            .map(|(f, p)| format!("{f}: {p}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        Err(ApiError::Validation {
-            message,
-            fields: self.0,
-        })
-    }
-}
-
-/// `None` = not given; a given value must be exactly `en` or `ar`.
-pub fn check_lang(problems: &mut Problems, field: &str, value: Option<&str>) -> Option<Lang> {
-    let v = value?;
-    match v.parse::<Lang>() {
-        Ok(l) => Some(l),
-        Err(e) => {
-            problems.add(field, e.to_string());
-            None
-        }
-    }
-}
-
-pub fn check_title(problems: &mut Problems, title: Option<&str>, required: bool) -> Option<String> {
-    match title.map(str::trim) {
-        None | Some("") if required => {
-            problems.add("title", "must not be empty");
-            None
-        }
-        None | Some("") => None,
-        Some(t) if t.chars().count() > MAX_TITLE_CHARS => {
-            problems.add(
-                "title",
-                format!("must be at most {MAX_TITLE_CHARS} characters"),
-            );
-            None
-        }
-        Some(t) => Some(t.to_string()),
-    }
-}
-
-pub fn check_raw_text(problems: &mut Problems, raw_text: Option<&str>) -> Option<String> {
-    match raw_text {
-        None => {
-            problems.add("raw_text", "is required");
-            None
-        }
-        Some(t) if t.trim().is_empty() => {
-            problems.add("raw_text", "must not be empty");
-            None
-        }
-        Some(t) if t.chars().count() > MAX_RAW_TEXT_CHARS => {
-            problems.add(
-                "raw_text",
-                format!("must be at most {MAX_RAW_TEXT_CHARS} characters"),
-            );
-            None
-        }
-        Some(t) => Some(t.to_string()),
-    }
 }
 
 /// What `POST /resumes/...` answers: the resume, the new version, the workflow parsing it.
@@ -131,25 +54,35 @@ pub struct ResumeCreated {
 
 /// Create a resume from pasted text and start parsing it.
 #[utoipa::path(
-    post, path = "/resumes/from-text", tag = "resumes",
+    post, path = "/resumes/from-text", operation_id = "create_resume_from_text", tag = "resumes",
     request_body = FromTextRequest,
     responses(
-        (status = 202, description = "Created; parsing runs in the background", body = Envelope<ResumeCreated>),
-        (status = 400, description = "Malformed JSON", body = crate::error::ErrorBody),
-        (status = 401, body = crate::error::ErrorBody),
-        (status = 413, body = crate::error::ErrorBody),
-        (status = 422, description = "Empty text, bad language code", body = crate::error::ErrorBody),
-        (status = 429, body = crate::error::ErrorBody),
-        (status = 503, body = crate::error::ErrorBody),
+        (status = 202, description = "Created; parsing runs in the background", body = Envelope<ResumeCreated>,
+            links(
+                ("GetResume" = (operation_id = "get_resume", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("ListVersions" = (operation_id = "list_resume_versions", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("GetFileUrl" = (operation_id = "get_resume_file_url", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("AddVersion" = (operation_id = "add_resume_version", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("DeleteResume" = (operation_id = "delete_resume", parameters(("id" = "$response.body#/data/resume/id")))),
+            )
+        ),
+        E::BadRequest, E::Unauthorized, E::TooLarge, E::Invalid, E::RateLimited, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn create_from_text(
     State(state): State<AppState>,
-    user: AuthUser,
+    LimitedUser(user): LimitedUser,
     ApiJson(req): ApiJson<FromTextRequest>,
 ) -> ApiResult<Response> {
     let mut problems = Problems::default();
+    check_no_nul(
+        &mut problems,
+        &[
+            ("title", req.title.as_deref()),
+            ("raw_text", req.raw_text.as_deref()),
+        ],
+    );
     let title = check_title(&mut problems, req.title.as_deref(), true);
     let raw_text = check_raw_text(&mut problems, req.raw_text.as_deref());
     let lang = check_lang(&mut problems, "resume_lang", req.resume_lang.as_deref());
@@ -159,10 +92,6 @@ pub async fn create_from_text(
             "validated fields missing"
         )));
     };
-    state
-        .limiter
-        .check(user.user_id)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
 
     let created = create_resume_with_version(
         &state,
@@ -226,11 +155,16 @@ pub async fn create_resume_with_version(
     .await
 }
 
-/// The original goes to blob storage at its deterministic path, then the rows,
-/// then the workflow, then the commit. If Temporal cannot take the workflow the
-/// rows are rolled back, the stored file is removed and the client gets a 503 —
-/// nothing is left half-created. (If the commit fails after the start, the
-/// workflow finds no version and ends at once.)
+/// The original goes to blob storage first, at the deterministic path of the
+/// new version's id, with no database connection held: an upload of up to
+/// 10 MiB (to S3, in the cloud) must not keep a pooled connection busy, or a
+/// few slow uploads would block the whole API. Then one transaction inserts
+/// the rows, starts the workflow and commits. If anything after the store
+/// fails (no such resume, Temporal unreachable, an insert), the rows are
+/// rolled back and the stored file is deleted (best effort; an orphan left by
+/// a crash sits under the resume's prefix, which the purge removes) — nothing
+/// is left half-created. (If the commit fails after the start, the workflow
+/// finds no version and ends at once.)
 pub async fn create_version(
     state: &AppState,
     user: &AuthUser,
@@ -244,17 +178,15 @@ pub async fn create_version(
     let version_id = Uuid::new_v4();
     let workflow_id = contracts::parse_resume_workflow_id(version_id);
 
-    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
-    // Ownership first: nothing is stored for a resume the caller cannot see.
-    let existing = match &target {
-        Target::Existing(id) => Some(
-            resumes::get_resume(&mut tx, user.user_id, *id)
-                .await?
-                .ok_or(ApiError::NotFound("resume"))?,
-        ),
-        Target::New { .. } => None,
-    };
-
+    if let (Target::Existing(id), Some(_)) = (&target, &input.file) {
+        // Ownership first: nothing is stored for a resume the caller cannot
+        // see. A short read of its own; the insert transaction checks again.
+        let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+        resumes::get_resume(&mut tx, user.user_id, *id)
+            .await?
+            .ok_or(ApiError::NotFound("resume"))?;
+        tx.commit().await?;
+    }
     let stored = match &input.file {
         Some(f) => {
             let path =
@@ -272,44 +204,17 @@ pub async fn create_version(
         None => None,
     };
 
-    let result = async {
-        let resume = match (&target, existing) {
-            (_, Some(r)) => r,
-            (Target::New { title }, None) => resumes::insert_resume(
-                &mut tx,
-                resume_id,
-                user.user_id,
-                title,
-                input.source,
-                stored.as_deref(),
-            )
-            .await
-            .map_err(account_missing)?,
-            (Target::Existing(_), None) => return Err(ApiError::NotFound("resume")),
-        };
-        let version = resumes::insert_version(
-            &mut tx,
-            &resumes::NewVersion {
-                id: version_id,
-                resume_id,
-                user_id: user.user_id,
-                source: input.source,
-                resume_lang: input.resume_lang,
-                raw_text: input.raw_text.clone(),
-                file_path: stored.clone(),
-                file_name: input.file.as_ref().and_then(|f| f.name.clone()),
-                file_kind: input.file.as_ref().map(|f| f.kind.as_str().to_string()),
-                file_size: input.file.as_ref().map(|f| f.bytes.len() as i64),
-                workflow_id: workflow_id.clone(),
-            },
-        )
-        .await?;
-        start_parse(state, user.user_id, &resume, &version, &resume.title).await?;
-        tx.commit().await?;
-        Ok((resume, version))
-    }
+    let result = insert_version_and_start(
+        state,
+        user,
+        &target,
+        &input,
+        resume_id,
+        version_id,
+        &workflow_id,
+        stored.as_deref(),
+    )
     .await;
-
     match result {
         Ok((resume, version)) => Ok(ResumeCreated {
             resume: ResumeView::new(&resume, Some(&version), None),
@@ -317,12 +222,64 @@ pub async fn create_version(
             workflow_id,
         }),
         Err(e) => {
-            if let Some(path) = stored {
-                let _ = state.blobs.delete(&path).await;
+            if let Some(path) = stored
+                && let Err(cleanup) = state.blobs.delete(&path).await
+            {
+                tracing::warn!(error = %cleanup, path = %path, "could not delete the stored upload of a failed request");
             }
             Err(e)
         }
     }
+}
+
+/// The transaction of [`create_version`]: rows, workflow start, commit.
+#[allow(clippy::too_many_arguments)]
+async fn insert_version_and_start(
+    state: &AppState,
+    user: &AuthUser,
+    target: &Target,
+    input: &NewVersionInput,
+    resume_id: Uuid,
+    version_id: Uuid,
+    workflow_id: &str,
+    stored: Option<&str>,
+) -> ApiResult<(resumes::ResumeRow, resumes::VersionRow)> {
+    let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
+    let resume = match target {
+        Target::Existing(id) => resumes::get_resume(&mut tx, user.user_id, *id)
+            .await?
+            .ok_or(ApiError::NotFound("resume"))?,
+        Target::New { title } => resumes::insert_resume(
+            &mut tx,
+            resume_id,
+            user.user_id,
+            title,
+            input.source,
+            stored,
+        )
+        .await
+        .map_err(account_missing)?,
+    };
+    let version = resumes::insert_version(
+        &mut tx,
+        &resumes::NewVersion {
+            id: version_id,
+            resume_id,
+            user_id: user.user_id,
+            source: input.source,
+            resume_lang: input.resume_lang,
+            raw_text: input.raw_text.clone(),
+            file_path: stored.map(str::to_string),
+            file_name: input.file.as_ref().and_then(|f| f.name.clone()),
+            file_kind: input.file.as_ref().map(|f| f.kind.as_str().to_string()),
+            file_size: input.file.as_ref().map(|f| f.bytes.len() as i64),
+            workflow_id: workflow_id.to_string(),
+        },
+    )
+    .await?;
+    start_parse(state, user.user_id, &resume, &version, &resume.title).await?;
+    tx.commit().await?;
+    Ok((resume, version))
 }
 
 pub async fn start_parse(
@@ -361,31 +318,14 @@ pub async fn start_parse(
     Ok(())
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(max).collect::<String>())
-    }
-}
-
-/// A valid token whose user row is gone (deleted account).
-pub fn account_missing(e: sqlx::Error) -> ApiError {
-    if db::is_foreign_key_violation(&e) {
-        ApiError::Unauthorized("the account for this access token no longer exists".into())
-    } else {
-        e.into()
-    }
-}
-
 /// One resume with the version a reader should see.
 #[utoipa::path(
-    get, path = "/resumes/{id}", tag = "resumes",
+    get, path = "/resumes/{id}", operation_id = "get_resume", tag = "resumes",
     params(("id" = Uuid, Path, description = "Resume id")),
     responses(
         (status = 200, body = Envelope<ResumeView>),
-        (status = 400, description = "Unparsable id", body = crate::error::ErrorBody),
-        (status = 404, description = "No such resume for this user", body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such resume for this user", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -423,12 +363,11 @@ pub async fn get_one(
 
 /// The user's resumes, newest first.
 #[utoipa::path(
-    get, path = "/resumes", tag = "resumes",
+    get, path = "/resumes", operation_id = "list_resumes", tag = "resumes",
     params(ListQuery),
     responses(
         (status = 200, body = Envelope<Page<ResumeListItem>>),
-        (status = 400, description = "Bad cursor", body = crate::error::ErrorBody),
-        (status = 422, description = "limit outside 1..100", body = crate::error::ErrorBody),
+        E::BadRequest, E::Unauthorized, E::Invalid, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -447,17 +386,18 @@ pub async fn list(
     });
     Ok(envelope::ok(Page {
         items: rows.iter().map(ResumeListItem::from).collect(),
-        next_cursor,
+        next_cursor: crate::routes::views::next_cursor(next_cursor),
     }))
 }
 
 /// Every version of a resume, newest first.
 #[utoipa::path(
-    get, path = "/resumes/{id}/versions", tag = "resumes",
+    get, path = "/resumes/{id}/versions", operation_id = "list_resume_versions", tag = "resumes",
     params(("id" = Uuid, Path, description = "Resume id")),
     responses(
         (status = 200, body = Envelope<Vec<VersionView>>),
-        (status = 404, body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such resume for this user", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -484,12 +424,12 @@ pub struct Deleted {
 
 /// Delete a resume with all its versions, stored files and vectors.
 #[utoipa::path(
-    delete, path = "/resumes/{id}", tag = "resumes",
+    delete, path = "/resumes/{id}", operation_id = "delete_resume", tag = "resumes",
     params(("id" = Uuid, Path, description = "Resume id")),
     responses(
         (status = 200, body = Envelope<Deleted>),
-        (status = 404, body = crate::error::ErrorBody),
-        (status = 503, description = "Temporal unreachable; nothing was deleted", body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such resume for this user", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -536,20 +476,25 @@ pub async fn delete(
 
 /// Upload a resume file (PDF, DOCX, TXT or MD, 10 MiB max) and start parsing it.
 #[utoipa::path(
-    post, path = "/resumes/upload", tag = "resumes",
+    post, path = "/resumes/upload", operation_id = "upload_resume", tag = "resumes",
     request_body(content = UploadRequest, content_type = "multipart/form-data"),
     responses(
-        (status = 202, description = "Stored; parsing runs in the background", body = Envelope<ResumeCreated>),
-        (status = 400, description = "Not a multipart body", body = crate::error::ErrorBody),
-        (status = 413, description = "Larger than 10 MiB", body = crate::error::ErrorBody),
-        (status = 415, description = "Not a PDF, DOCX, TXT or MD file (decided from the bytes)", body = crate::error::ErrorBody),
-        (status = 422, description = "Empty file, bad language code", body = crate::error::ErrorBody),
+        (status = 202, description = "Stored; parsing runs in the background", body = Envelope<ResumeCreated>,
+            links(
+                ("GetResume" = (operation_id = "get_resume", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("ListVersions" = (operation_id = "list_resume_versions", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("GetFileUrl" = (operation_id = "get_resume_file_url", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("AddVersion" = (operation_id = "add_resume_version", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("DeleteResume" = (operation_id = "delete_resume", parameters(("id" = "$response.body#/data/resume/id")))),
+            )
+        ),
+        E::BadRequest, E::Unauthorized, E::TooLarge, E::UnsupportedType, E::Invalid, E::RateLimited, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn upload(
     State(state): State<AppState>,
-    user: AuthUser,
+    LimitedUser(user): LimitedUser,
     headers: axum::http::HeaderMap,
     mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Response> {
@@ -557,6 +502,7 @@ pub async fn upload(
     upload::check_declared_length(&headers, limit)?;
     let form = upload::read_form(mp.map_err(upload::multipart_rejection)?, limit).await?;
     let mut problems = Problems::default();
+    check_no_nul(&mut problems, &[("title", form.title.as_deref())]);
     let lang = check_lang(&mut problems, "resume_lang", form.resume_lang.as_deref());
     let title = check_title(&mut problems, form.title.as_deref(), false);
     if form.file.is_none() {
@@ -567,10 +513,6 @@ pub async fn upload(
         return Err(ApiError::validation("file", "is required"));
     };
     let kind = upload::classify(&file)?;
-    state
-        .limiter
-        .check(user.user_id)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let title = title.unwrap_or_else(|| upload::title_from_file_name(file.name.as_deref()));
     let created = create_resume_with_version(
         &state,
@@ -592,31 +534,56 @@ pub async fn upload(
 }
 
 /// The multipart form of `POST /resumes/upload` (and of file versions).
-#[derive(Debug, ToSchema)]
+/// (`Deserialize` only so the document says `additionalProperties: false`:
+/// the form is read by `upload::read_form`, which refuses other fields.)
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadRequest {
-    /// The resume file: PDF, DOCX, TXT or MD, at most 10 MiB.
-    #[schema(value_type = String, format = Binary)]
+    /// The resume file: PDF, DOCX, TXT or MD, at most 10 MiB, not empty.
+    #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     pub file: Vec<u8>,
-    /// Defaults to the file name without its extension.
+    /// Defaults to the file name without its extension; at most 200 characters.
+    #[schema(value_type = String, required = false, max_length = 200, pattern = r"^[^\u0000]*$")]
     pub title: Option<String>,
-    /// `en` or `ar`; detected when omitted.
+    /// Detected when omitted (or empty).
+    #[schema(value_type = UploadLang, required = false)]
     pub resume_lang: Option<String>,
 }
+
+/// `en` or `ar`; an empty form field means "detect it".
+pub struct UploadLang;
+
+impl utoipa::PartialSchema for UploadLang {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(["en", "ar", ""]))
+            .description(Some(
+                "`en` or `ar`; empty (or no field) means \"detect it\"",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for UploadLang {}
 
 /// `POST /resumes/{id}/versions` with a JSON body.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TextVersionRequest {
-    /// The new text, 1..200,000 characters.
+    /// The new text, 1..200,000 characters, not only spaces.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub raw_text: Option<String>,
-    /// `en` or `ar`; detected when omitted.
+    /// Detected when omitted.
+    #[schema(value_type = Option<Lang>)]
     pub resume_lang: Option<String>,
 }
 
 /// Add a version from text (JSON) or a file (multipart); it becomes the
 /// active version once parsed.
 #[utoipa::path(
-    post, path = "/resumes/{id}/versions", tag = "resumes",
+    post, path = "/resumes/{id}/versions", operation_id = "add_resume_version", tag = "resumes",
     params(("id" = Uuid, Path, description = "Resume id")),
     request_body(content(
         (TextVersionRequest = "application/json"),
@@ -624,17 +591,14 @@ pub struct TextVersionRequest {
     )),
     responses(
         (status = 202, body = Envelope<ResumeCreated>),
-        (status = 400, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody),
-        (status = 413, body = crate::error::ErrorBody),
-        (status = 415, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such resume for this user", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::TooLarge, E::UnsupportedType, E::Invalid, E::RateLimited, E::Unavailable,
     ),
     security(("bearer" = []))
 )]
 pub async fn add_version(
     State(state): State<AppState>,
-    user: AuthUser,
+    LimitedUser(user): LimitedUser,
     ApiPath(id): ApiPath<Uuid>,
     request: axum::extract::Request,
 ) -> ApiResult<Response> {
@@ -675,6 +639,7 @@ pub async fn add_version(
     } else {
         let ApiJson(req) = ApiJson::<TextVersionRequest>::from_request(request, &state).await?;
         let mut problems = Problems::default();
+        check_no_nul(&mut problems, &[("raw_text", req.raw_text.as_deref())]);
         let raw_text = check_raw_text(&mut problems, req.raw_text.as_deref());
         let lang = check_lang(&mut problems, "resume_lang", req.resume_lang.as_deref());
         problems.into_result()?;
@@ -685,21 +650,18 @@ pub async fn add_version(
             file: None,
         }
     };
-    state
-        .limiter
-        .check(user.user_id)
-        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let created = create_version(&state, &user, Target::Existing(id), input).await?;
     Ok(envelope::accepted(created))
 }
 
 /// A short-lived link to the original file of the resume's shown version.
 #[utoipa::path(
-    get, path = "/resumes/{id}/file", tag = "resumes",
+    get, path = "/resumes/{id}/file", operation_id = "get_resume_file_url", tag = "resumes",
     params(("id" = Uuid, Path, description = "Resume id")),
     responses(
         (status = 200, body = Envelope<shared::storage::SignedUrl>),
-        (status = 404, description = "No such resume, or it was pasted as text", body = crate::error::ErrorBody),
+        (status = 404, description = "`not_found`: no such resume, or it was pasted as text", body = ErrorEnvelope),
+        E::BadRequest, E::Unauthorized, E::Unavailable,
     ),
     security(("bearer" = []))
 )]

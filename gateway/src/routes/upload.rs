@@ -127,17 +127,17 @@ pub async fn read_form(mut mp: Multipart, limit: usize) -> ApiResult<UploadForm>
                 if name == "title" {
                     form.title = Some(value);
                 } else {
-                    form.resume_lang = Some(value).filter(|v| !v.trim().is_empty());
+                    // An empty field (what a form sends for "not chosen") means "detect".
+                    form.resume_lang = Some(value).filter(|v| !v.is_empty());
                 }
             }
-            // Unknown fields are drained and ignored.
-            _ => {
-                while field
-                    .chunk()
-                    .await
-                    .map_err(|e| multipart_error(e, limit))?
-                    .is_some()
-                {}
+            // The form has three fields; anything else is a client mistake
+            // (a misspelt `file`, say) and is answered as one.
+            other => {
+                return Err(ApiError::validation(
+                    other,
+                    "unknown field; the form takes file, title and resume_lang",
+                ));
             }
         }
     }

@@ -188,11 +188,40 @@ impl From<&ResumeListRow> for ResumeListItem {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// 1..100, default 20.
-    #[param(value_type = Option<i64>)]
+    /// Default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     /// Opaque; from the previous page's `next_cursor`.
+    #[param(pattern = r"^([0-9]{1,16}\.[0-9a-f]{32})?$")]
     pub cursor: Option<String>,
+}
+
+/// The API's page cursor: `{created_at in µs}.{id, 32 hex digits}`. Opaque to
+/// clients; this plain form (rather than base64) is one the OpenAPI document
+/// can state exactly, so every string it allows is a cursor the API accepts.
+pub fn api_cursor(c: &Cursor) -> String {
+    format!("{}.{}", c.created_at.timestamp_micros(), c.id.simple())
+}
+
+/// `next_cursor` of a page from `pagination::split_page`, in the API's form.
+pub fn next_cursor(db_cursor: Option<String>) -> Option<String> {
+    db_cursor
+        .and_then(|c| Cursor::decode(&c).ok())
+        .map(|c| api_cursor(&c))
+}
+
+fn parse_api_cursor(raw: &str) -> Option<Cursor> {
+    let (micros, id) = raw.split_once('.')?;
+    let digits =
+        |s: &str, max: usize| (1..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let hex = id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !digits(micros, 16) || !hex {
+        return None;
+    }
+    Some(Cursor {
+        created_at: chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?,
+        id: id.parse().ok()?,
+    })
 }
 
 impl ListQuery {
@@ -212,11 +241,11 @@ impl ListQuery {
                 n
             }
         };
-        let cursor = match self.cursor.as_deref().map(str::trim) {
+        let cursor = match self.cursor.as_deref() {
             None | Some("") => None,
-            Some(c) => {
-                Some(Cursor::decode(c).map_err(|e| ApiError::BadRequest(format!("cursor: {e}")))?)
-            }
+            Some(c) => Some(parse_api_cursor(c).ok_or_else(|| {
+                ApiError::BadRequest("cursor: cursor is not one this API returned".into())
+            })?),
         };
         Ok((limit, cursor))
     }
@@ -348,11 +377,13 @@ impl JobView {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct JobListQuery {
-    /// 1..100, default 20.
-    #[param(value_type = Option<i64>)]
+    /// Default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
+    /// Opaque; from the previous page's `next_cursor`.
+    #[param(pattern = r"^([0-9]{1,16}\.[0-9a-f]{32})?$")]
     pub cursor: Option<String>,
-    /// `queued`, `processing`, `complete` or `failed`.
+    #[param(value_type = Option<JobStatus>)]
     pub status: Option<String>,
 }
 
@@ -371,5 +402,28 @@ impl JobListQuery {
             ),
         };
         Ok((limit, cursor, status))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_only_their_exact_form_is_accepted() {
+        let c = Cursor {
+            created_at: chrono::DateTime::from_timestamp_micros(1_790_000_000_123_456).unwrap(),
+            id: Uuid::new_v4(),
+        };
+        assert_eq!(parse_api_cursor(&api_cursor(&c)), Some(c));
+        for bad in [
+            "",
+            "garbage!",
+            "1.abc",
+            " 1.00000000000000000000000000000000",
+            "1.0000000000000000000000000000000A",
+        ] {
+            assert_eq!(parse_api_cursor(bad), None, "{bad}");
+        }
     }
 }

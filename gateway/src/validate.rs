@@ -144,14 +144,8 @@ pub fn check_url(problems: &mut Problems, raw: &str) -> Option<String> {
 }
 
 /// For workflow summaries and log lines: at most `max` characters, with an
-/// ellipsis when something was cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_string()
-    } else {
-        format!("{}…", s.chars().take(max).collect::<String>())
-    }
-}
+/// ellipsis when something was cut (the product's one truncation rule).
+pub use shared::truncate_chars as truncate;
 
 /// A valid token whose user row is gone (deleted account).
 pub fn account_missing(e: sqlx::Error) -> ApiError {

@@ -213,11 +213,12 @@ async fn create_job(
     resumes::get_resume(&mut tx, user.user_id, resume_id)
         .await?
         .ok_or(ApiError::NotFound("resume"))?;
-    let provisional_title = input
-        .title
-        .clone()
-        .or_else(|| input.job_description.as_deref().and_then(first_line))
-        .unwrap_or_else(|| "Untitled job".to_string());
+    // API.md's title rule; the worker applies it again once the posting is parsed.
+    let provisional_title = shared::domain::job_title(
+        input.title.as_deref(),
+        None,
+        input.job_description.as_deref(),
+    );
     let job = jobs::insert_job(
         &mut tx,
         &jobs::NewJob {
@@ -263,13 +264,6 @@ async fn create_job(
         job: JobView::new(&job, None, None),
         workflow_id,
     })
-}
-
-fn first_line(text: &str) -> Option<String> {
-    text.lines()
-        .map(|l| l.trim().trim_start_matches('#').trim())
-        .find(|l| !l.is_empty())
-        .map(|l| l.chars().take(120).collect::<String>().trim().to_string())
 }
 
 /// Create a job (text or URL) for one of the user's resumes and start

@@ -70,6 +70,11 @@ ensure_schemathesis() {
   pip_tool schemathesis "schemathesis==$SCHEMATHESIS_VERSION"
 }
 
+# poppler-utils (pdftotext, pdfinfo, pdftoppm): the render tests read back the PDFs they make.
+ensure_poppler() {
+  command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || apt_install poppler-utils
+}
+
 ensure_postgres() {
   ensure_psql
   local host="${PGHOST_CHECK:-127.0.0.1}" port="${PGPORT_CHECK:-5432}"

@@ -19,6 +19,7 @@ pub const PARSE_RESUME: &str = "ParseResume";
 pub const PURGE_RESUME: &str = "PurgeResume";
 pub const INGEST_JOB: &str = "IngestJob";
 pub const OPTIMIZE_JOB: &str = "OptimizeJob";
+pub const GENERATE_APPLICATION: &str = "GenerateApplication";
 pub const PROGRESS_QUERY: &str = "progress";
 /// Signal carrying an n8n callback (by inbox id) to the waiting workflow.
 pub const N8N_CALLBACK_SIGNAL: &str = "n8n_callback";
@@ -52,6 +53,35 @@ pub fn ingest_job_workflow_id(job_id: Uuid) -> String {
 
 pub fn optimize_job_workflow_id(job_id: Uuid, run_no: i32) -> String {
     format!("optimize-job-{job_id}-{run_no}")
+}
+
+/// GenerateApplication's id: version 1 is `generate-application-{application_id}` (the
+/// id the issue and the Web UI search name); regenerations add `-v{n}`.
+pub fn generate_application_workflow_id(application_id: Uuid, version_no: i32) -> String {
+    if version_no <= 1 {
+        format!("generate-application-{application_id}")
+    } else {
+        format!("generate-application-{application_id}-v{version_no}")
+    }
+}
+
+/// Input of GenerateApplication: one CV version of an application (the `cvs` row is
+/// created by the gateway in `processing` before the workflow starts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenerateApplicationInput {
+    pub user_id: Uuid,
+    pub application_id: Uuid,
+    pub cv_id: Uuid,
+    pub version_no: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenerateApplicationOutput {
+    pub cv_id: Uuid,
+    pub version_no: i32,
+    /// Edit operations applied / rejected by the CV editor.
+    pub applied: u32,
+    pub rejected: u32,
 }
 
 /// Input of IngestJob: read the posting (text or URL), parse and embed it,
@@ -162,6 +192,20 @@ pub mod steps {
     pub const GENERATE: &str = "generate_optimized_resume";
     /// OptimizeJob, in order.
     pub const OPTIMIZE_JOB: [&str; 4] = [PREPARE, SEARCH, ANALYZE, GENERATE];
+
+    pub const PARSE_JOB_OFFER: &str = "parse_job_offer";
+    pub const PLAN_CV_CHANGES: &str = "plan_cv_changes";
+    pub const APPLY_CV_CHANGES: &str = "apply_cv_changes";
+    pub const RENDER_DOCUMENTS: &str = "render_documents";
+    pub const STORE_CV: &str = "store_cv";
+    /// GenerateApplication, in order.
+    pub const GENERATE_APPLICATION: [&str; 5] = [
+        PARSE_JOB_OFFER,
+        PLAN_CV_CHANGES,
+        APPLY_CV_CHANGES,
+        RENDER_DOCUMENTS,
+        STORE_CV,
+    ];
 }
 
 /// Where a running workflow is, for `GET` responses and the Web UI.
@@ -276,6 +320,20 @@ remote_workflow!(
 remote_query!(
     OptimizeJobProgress,
     OptimizeJobWorkflow,
+    PROGRESS_QUERY,
+    (),
+    Progress
+);
+remote_workflow!(
+    /// One tailored CV version of an application: parse the offer, plan, edit, render, store.
+    GenerateApplicationWorkflow,
+    GENERATE_APPLICATION,
+    GenerateApplicationInput,
+    GenerateApplicationOutput
+);
+remote_query!(
+    GenerateApplicationProgress,
+    GenerateApplicationWorkflow,
     PROGRESS_QUERY,
     (),
     Progress

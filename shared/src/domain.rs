@@ -55,6 +55,26 @@ pg_enum!(
     JobStatus, "job_status" { Queued => "queued", Processing => "processing", Complete => "complete", Failed => "failed" }
 );
 
+pg_enum!(
+    /// Where the user is with an application (they set it; the product never changes it).
+    ApplicationStatus, "application_status" {
+        Draft => "draft", Applied => "applied", Interviewing => "interviewing",
+        Offer => "offer", Rejected => "rejected", Withdrawn => "withdrawn"
+    }
+);
+pg_enum!(
+    /// Progress of generating an application's tailored CV (latest version).
+    GenerationStatus, "generation_status" { Queued => "queued", Processing => "processing", Complete => "complete", Failed => "failed" }
+);
+pg_enum!(
+    /// How a message with the company travelled.
+    CommunicationChannel, "communication_channel" { Email => "email", Phone => "phone", Linkedin => "linkedin", Other => "other" }
+);
+pg_enum!(
+    /// Who sent a message: the company (`inbound`) or the user (`outbound`).
+    CommunicationDirection, "communication_direction" { Inbound => "inbound", Outbound => "outbound" }
+);
+
 /// What a job is called when nothing better is known.
 pub const UNTITLED_JOB: &str = "Untitled job";
 /// Longest title taken from a posting's text.

@@ -67,6 +67,24 @@ pub fn resume_prefix(user: Uuid, resume: Uuid) -> String {
     format!("resumes/{user}/{resume}")
 }
 
+/// Everything stored for one application (its CV versions and cover letters).
+pub fn application_prefix(user: Uuid, application: Uuid) -> String {
+    format!("applications/{user}/{application}")
+}
+
+/// Where a generated document of one CV version is kept: `kind` is `cv` or
+/// `cover_letter`, `ext` is `pdf` or `docx`. Deterministic, so a retried render
+/// overwrites instead of leaving a second copy.
+pub fn application_document_path(
+    user: Uuid,
+    application: Uuid,
+    version_no: i32,
+    kind: &str,
+    ext: &str,
+) -> String {
+    format!("applications/{user}/{application}/v{version_no}/{kind}.{ext}")
+}
+
 /// Paths are relative, `/`-separated, made of `[A-Za-z0-9._-]` segments, and
 /// never climb (`..`): a path can never leave the storage root.
 pub fn check_path(path: &str) -> Result<(), StorageError> {

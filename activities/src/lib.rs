@@ -6,6 +6,7 @@
 //! updates keyed by natural ids, so running an activity twice leaves the same
 //! state as running it once.
 
+pub mod applications;
 pub mod embed;
 pub mod errors;
 pub mod indexing;
@@ -22,6 +23,7 @@ pub mod scrape;
 pub mod spans;
 pub mod vectors;
 
+pub use applications::ApplicationActivities;
 pub use jobs::JobActivities;
 pub use optimize::OptimizeActivities;
 pub use providers::Providers;

@@ -57,6 +57,22 @@ pub struct GenerateRequest<'a> {
     pub retrieved: &'a [(String, Vec<RetrievedChunk>)],
 }
 
+/// Plan the tailoring of a structured CV for one job offer.
+pub struct PlanRequest<'a> {
+    pub cv: &'a ParsedResume,
+    pub job: &'a ParsedJob,
+    pub output_lang: &'a str,
+    pub custom_instructions: Option<&'a str>,
+}
+
+/// An edit plan and the user's requests it could not honour (the CV has nothing
+/// to support them): they are reported as gaps, never planned.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlannedCv {
+    pub plan: engine::cv::EditPlan,
+    pub gaps: Vec<String>,
+}
+
 #[async_trait]
 pub trait Analyst: Send + Sync {
     /// `offline` or `openai:<model>`: stored with each run.
@@ -74,10 +90,22 @@ pub trait Analyst: Send + Sync {
     async fn analyze(&self, req: AnalyzeRequest<'_>) -> Result<(Analysis, Usage), ProviderError>;
     async fn generate(&self, req: GenerateRequest<'_>)
     -> Result<(Optimized, Usage), ProviderError>;
+    /// The CV edit plan (GenerateApplication's step 2). Whatever plans it, the CV
+    /// editor validates every operation before applying it.
+    async fn plan_cv(&self, req: PlanRequest<'_>) -> Result<(PlannedCv, Usage), ProviderError> {
+        Ok((offline_plan(&req), Usage::default()))
+    }
     /// Prices per million prompt / completion tokens, for cost estimates.
     fn prices_per_million(&self) -> (f64, f64) {
         (0.0, 0.0)
     }
+}
+
+/// The offline engine's plan (also the source of the gaps on every path).
+pub fn offline_plan(req: &PlanRequest<'_>) -> PlannedCv {
+    let (plan, gaps) =
+        engine::cv::plan(req.cv, req.job, req.output_lang, req.custom_instructions);
+    PlannedCv { plan, gaps }
 }
 
 /// The offline engine: rule-based, deterministic, no network.

@@ -232,6 +232,7 @@ async fn chat(State(app): State<App>, headers: HeaderMap, Json(body): Json<Value
         }
         "match_analysis" => analysis(user),
         "optimized_resume" => optimized(user),
+        "cv_edit_plan" => edit_plan(user),
         other => {
             return error(
                 StatusCode::BAD_REQUEST,
@@ -241,6 +242,29 @@ async fn chat(State(app): State<App>, headers: HeaderMap, Json(body): Json<Value
         }
     };
     completion(&model, &answer.to_string(), prompt_chars)
+}
+
+/// A CV edit plan from the outline in the prompt: skills kept in order, and the first
+/// bullet "rephrased" into [`INVENTED`] — which the CV editor must reject.
+fn edit_plan(user: &str) -> Value {
+    let prompt: Value = serde_json::from_str(user).unwrap_or(Value::Null);
+    let outline = prompt["cv_outline"].as_array().cloned().unwrap_or_default();
+    let mut changes = Vec::new();
+    if let Some(bullet) = outline.iter().find(|o| {
+        o["target"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("experience/") && t.contains("/bullets/"))
+    }) {
+        changes.push(json!({
+            "op": "rephrase_bullet",
+            "target": bullet["target"],
+            "order": [],
+            "text": INVENTED,
+            "reason": "shows leadership at scale",
+            "requirement": null
+        }));
+    }
+    json!({ "changes": changes })
 }
 
 /// The text between `<<<` and `>>>` and the language hint of a parse prompt.

@@ -2,6 +2,7 @@
 //! or tokio primitives here — every side effect is an activity, time comes
 //! from SDK timers, concurrency from the SDK's `select!`.
 
+pub mod generate_application;
 pub mod ingest_job;
 pub mod optimize_job;
 pub mod parse_resume;
@@ -9,6 +10,7 @@ pub mod purge_resume;
 pub mod support;
 pub mod worker;
 
+pub use generate_application::GenerateApplication;
 pub use ingest_job::IngestJob;
 pub use optimize_job::OptimizeJob;
 pub use parse_resume::ParseResume;

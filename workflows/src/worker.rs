@@ -1,7 +1,7 @@
 //! Worker assembly: which workflows and activities run on the task queue.
 //! Used by `bin/worker.rs` and by the end-to-end test harness.
 
-use activities::{JobActivities, OptimizeActivities, Providers, PurgeActivities, ResumeActivities};
+use activities::{ApplicationActivities, JobActivities, OptimizeActivities, Providers, PurgeActivities, ResumeActivities};
 use anyhow::Context;
 use shared::config::Settings;
 use std::sync::Arc;
@@ -29,10 +29,12 @@ pub fn options(task_queue: &str, deps: &Deps) -> anyhow::Result<WorkerOptions> {
         .register_workflow::<crate::PurgeResume>()?
         .register_workflow::<crate::IngestJob>()?
         .register_workflow::<crate::OptimizeJob>()?
+        .register_workflow::<crate::GenerateApplication>()?
         .register_activities(ResumeActivities { p: deps.clone() })
         .register_activities(PurgeActivities { p: deps.clone() })
         .register_activities(JobActivities { p: deps.clone() })
         .register_activities(OptimizeActivities { p: deps.clone() })
+        .register_activities(ApplicationActivities { p: deps.clone() })
         .build())
 }
 

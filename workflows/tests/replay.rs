@@ -28,6 +28,8 @@ fn replayer() -> WorkflowReplayer {
         .expect("register")
         .register_workflow::<workflows::OptimizeJob>()
         .expect("register")
+        .register_workflow::<workflows::GenerateApplication>()
+        .expect("register")
         .build();
     WorkflowReplayer::new(opts).expect("replayer")
 }
@@ -89,6 +91,14 @@ fn workflow_names_match_the_contract() {
     assert_eq!(
         workflows::OptimizeJob::run.name(),
         shared::contracts::OPTIMIZE_JOB
+    );
+    assert_eq!(
+        workflows::GenerateApplication::run.name(),
+        shared::contracts::GENERATE_APPLICATION
+    );
+    assert_eq!(
+        workflows::GenerateApplication::progress.name(),
+        shared::contracts::PROGRESS_QUERY
     );
     assert_eq!(
         workflows::IngestJob::progress.name(),

@@ -13,7 +13,7 @@ pub mod schema;
 use crate::{
     embed::Embedder,
     errors::{self, ProviderError},
-    llm::{Analyst, AnalyzeRequest, GenerateRequest, Usage},
+    llm::{Analyst, AnalyzeRequest, GenerateRequest, PlanRequest, PlannedCv, Usage},
 };
 use async_openai::types::{
     chat::{
@@ -389,6 +389,21 @@ impl Analyst for OpenAiAnalyst {
             }
         })
         .await
+    }
+
+    async fn plan_cv(&self, req: PlanRequest<'_>) -> Result<(PlannedCv, Usage), ProviderError> {
+        let (plan, usage) = self
+            .chat_json::<engine::cv::EditPlan>("cv edit plan", prompts::plan_cv(&req), |p| {
+                if p.changes.len() > 200 {
+                    Err(format!("{} changes is more than a CV can take", p.changes.len()))
+                } else {
+                    Ok(())
+                }
+            })
+            .await?;
+        // The user's requests the CV cannot support are found the same way on every path.
+        let gaps = crate::llm::offline_plan(&req).gaps;
+        Ok((PlannedCv { plan, gaps }, usage))
     }
 
     fn prices_per_million(&self) -> (f64, f64) {

@@ -8,7 +8,7 @@
 //! the generator the candidate's structured profile.
 
 use crate::embed::match_tokens;
-use crate::llm::{AnalyzeRequest, GenerateRequest};
+use crate::llm::{AnalyzeRequest, GenerateRequest, PlanRequest};
 use engine::{ParsedResume, SectionKind};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashSet};
@@ -306,6 +306,39 @@ pub fn generate_whole_documents(req: &GenerateRequest<'_>, job_text: &str) -> (S
             "suggestions": req.analysis.report.suggestions,
         },
         "resume": req.resume_text,
+        "candidate_instructions": req.custom_instructions,
+    })
+    .to_string();
+    (system, user)
+}
+
+/// GenerateApplication's plan: a typed edit plan over the structured CV, addressed by
+/// the stable target paths the CV editor understands (listed in `cv_outline`).
+pub fn plan_cv(req: &PlanRequest<'_>) -> (String, String) {
+    let lang = language_name(req.output_lang);
+    let system = format!(
+        "You tailor a structured CV to a job offer by planning edits, not by rewriting it. \
+         Answer with an edit plan: a list of changes, each with an op, its target (one of the \
+         paths in cv_outline), the new order (target paths) for reorder/select ops, the new text \
+         for rephrase_bullet/write_summary/write_headline, the reason, and the job requirement it \
+         serves (verbatim from the job, or null). Ops: reorder_sections (target \"sections\"), \
+         reorder_entries (target \"experience\", \"education\" or \"projects\"), reorder_bullets and \
+         select_bullets (target \"experience/N\"), rephrase_bullet (target \"experience/N/bullets/M\"), \
+         write_summary, write_headline, order_skills (target \"skills\"), hide_item. {TRUTH} \
+         Every edit is checked before it is applied: an edit that adds an employer, title, date, \
+         degree, certification, number or skill the CV does not contain, hides contact details, \
+         or names a target that does not exist is rejected. Write new text in {lang}; keep names \
+         of people, companies, products and technologies as written. Follow the candidate's \
+         instructions only where the CV supports them. {JSON_ONLY}"
+    );
+    let outline: Vec<Value> = engine::cv::outline(req.cv)
+        .into_iter()
+        .map(|(path, text)| json!({ "target": path, "text": text }))
+        .collect();
+    let user = json!({
+        "output_language": req.output_lang,
+        "job": job_brief(req.job),
+        "cv_outline": outline,
         "candidate_instructions": req.custom_instructions,
     })
     .to_string();

@@ -5,6 +5,7 @@
 mod auth;
 mod basics;
 mod cloud;
+mod generation;
 mod health;
 mod jobs;
 mod n8n;

@@ -27,6 +27,8 @@ pub async fn replay_and_maybe_record(s: &Stack, workflow_id: &str, file_name: &s
             .unwrap()
             .register_workflow::<workflows::OptimizeJob>()
             .unwrap()
+            .register_workflow::<workflows::GenerateApplication>()
+            .unwrap()
             .build(),
     )
     .unwrap();

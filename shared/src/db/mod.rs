@@ -17,6 +17,7 @@
 //! `scripts/test` fails while it is stale.
 
 pub mod chunks;
+pub mod cvs;
 pub mod fault;
 pub mod inbox;
 pub mod jobs;

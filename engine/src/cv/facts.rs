@@ -81,6 +81,8 @@ const TEMPLATE_WORDS: &[&str] = &[
     "i",
     "cv",
     "dear",
+    "highlights",
+    "from",
     "hiring",
     "manager",
     "team",

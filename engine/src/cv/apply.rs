@@ -2,52 +2,17 @@
 //! rest with a reason.
 
 use crate::fold::{collapse_whitespace, tokenize};
+use crate::terms::{display, find_terms, term_span};
 use crate::types::{ParsedResume, SectionKind};
 use crate::verifier::verify;
 
-use super::facts::numbers;
+use super::facts::{NUMBER_WORDS, numbers};
 use super::work::{Target, Work, parse_target, section_kind, section_name};
 use super::{EditOp, EditPlan, EditReport, PlannedChange, RejectedChange, TailoredCv};
 
 const MAX_HEADLINE: usize = 200;
 const MAX_SUMMARY: usize = 1500;
 const MAX_BULLET: usize = 600;
-
-/// English number words: the verifier does not see them, so a new one is checked here.
-const COUNT_WORDS: &[&str] = &[
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "fifteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "hundred",
-    "hundreds",
-    "thousand",
-    "thousands",
-    "million",
-    "millions",
-    "billion",
-    "dozen",
-    "dozens",
-    "twice",
-    "double",
-    "doubled",
-    "triple",
-    "tripled",
-    "half",
-];
 
 /// What the editor checks new text against: the source CV and its text.
 struct Source<'a> {
@@ -91,7 +56,7 @@ impl<'a> Source<'a> {
             }
         }
         for t in tokenize(s) {
-            if COUNT_WORDS.contains(&t.folded.as_str())
+            if NUMBER_WORDS.contains(&t.folded.as_str())
                 && self.words.binary_search(&t.folded).is_err()
             {
                 problems.push(format!(
@@ -104,6 +69,46 @@ impl<'a> Source<'a> {
             Ok(())
         } else {
             Err(format!("not truthful: {}", problems.join("; ")))
+        }
+    }
+
+    /// A rephrased bullet stays about its own role: every number and dictionary skill in it
+    /// must already appear in that role (title, employer, dates, bullets). Moving "Rust" or
+    /// "40 million" from one job to another would be an invented claim about that job.
+    fn check_role(&self, role: usize, s: &str) -> Result<(), String> {
+        let Some(e) = self.cv.experience.get(role) else {
+            return Ok(());
+        };
+        let mut text = vec![e.company.clone(), e.title.clone()];
+        text.extend(e.start.clone());
+        text.extend(e.end.clone());
+        text.extend(e.bullets.iter().cloned());
+        let text = text.join("\n");
+        let toks = tokenize(&text);
+        let mut nums: Vec<String> = text.lines().flat_map(numbers).collect();
+        nums.sort();
+        let mut problems: Vec<String> = Vec::new();
+        for n in numbers(s) {
+            let known = nums.binary_search(&n).is_ok()
+                || (!n.ends_with('%') && nums.binary_search(&format!("{n}%")).is_ok());
+            if !known {
+                problems.push(format!("\"{n}\""));
+            }
+        }
+        for h in find_terms(s, &tokenize(s)) {
+            if term_span(h.term, &text, &toks).is_none() {
+                problems.push(format!("\"{}\"", display(h.term, "en")));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "not truthful for this role: {} does not appear in \"{} — {}\"",
+                problems.join(", "),
+                e.title,
+                e.company
+            ))
         }
     }
 }
@@ -225,6 +230,7 @@ fn apply_one(w: &mut Work, src: &Source, c: &PlannedChange) -> Result<(), String
             };
             let text = new_text(c, MAX_BULLET)?;
             src.check_text(&text)?;
+            src.check_role(i, &text)?;
             let b = w
                 .role_mut(i)
                 .and_then(|r| r.bullets.iter_mut().find(|b| b.id == j))

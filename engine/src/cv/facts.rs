@@ -30,7 +30,7 @@ static ORG_AR: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// English number words: a changed count ("five engineers") is a changed number.
-const NUMBER_WORDS: &[&str] = &[
+pub(crate) const NUMBER_WORDS: &[&str] = &[
     "one",
     "two",
     "three",
@@ -83,6 +83,18 @@ const TEMPLATE_WORDS: &[&str] = &[
     "dear",
     "highlights",
     "from",
+    "professional",
+    "current",
+    "certifications",
+    "languages",
+    "projects",
+    "with",
+    "skilled",
+    "in",
+    "of",
+    "and",
+    "years",
+    "year",
     "hiring",
     "manager",
     "team",

@@ -141,6 +141,20 @@ pub struct CoverLetterText {
     pub signature: String,
 }
 
+/// The whole offline tailoring step: [`plan`] then [`apply`], with the plan's gaps in the
+/// report. Returns the plan too (stored as `planned_changes`).
+pub fn tailor(
+    cv: &ParsedResume,
+    job: &crate::types::ParsedJob,
+    lang: &str,
+    instructions: Option<&str>,
+) -> (EditPlan, TailoredCv, EditReport) {
+    let (p, gaps) = plan(cv, job, lang, instructions);
+    let (t, mut report) = apply(cv, &p);
+    report.gaps = gaps;
+    (p, t, report)
+}
+
 /// JSON Schema of [`EditPlan`] (for structured model output).
 pub fn edit_plan_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(EditPlan)).unwrap_or(serde_json::Value::Null)

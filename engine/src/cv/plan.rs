@@ -95,6 +95,42 @@ fn clause_targets(rest: &str) -> Vec<String> {
     v
 }
 
+/// Instruction clauses: sentences, and "… and <verb> …" parts ("highlight Rust and remove
+/// Python" is two clauses; "add Rust and Go" stays one).
+fn clauses(s: &str) -> Vec<String> {
+    let starts_clause = |p: &str| {
+        let f = fold(p);
+        [&*REMOVE_RE, &*EMPH_RE, &*ADD_RE, &*ONE_PAGE_RE]
+            .iter()
+            .any(|re| {
+                re.find(p)
+                    .or_else(|| re.find(&f))
+                    .is_some_and(|m| m.start() == 0)
+            })
+    };
+    let mut out: Vec<String> = Vec::new();
+    for sentence in CLAUSE_RE.split(s) {
+        let mut current: Option<String> = None;
+        for part in sentence.split(" and ") {
+            match current.as_mut() {
+                Some(c) if !starts_clause(part.trim()) => {
+                    c.push_str(" and ");
+                    c.push_str(part);
+                }
+                _ => {
+                    out.extend(current.take());
+                    current = Some(part.to_string());
+                }
+            }
+        }
+        out.extend(current);
+    }
+    out.into_iter()
+        .map(|c| c.trim().trim_matches(',').trim().to_string())
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
 fn parse_instructions(s: &str, source: &str, ar: bool) -> Instructions {
     let mut out = Instructions::default();
     let missing = |x: &str| {
@@ -104,11 +140,8 @@ fn parse_instructions(s: &str, source: &str, ar: bool) -> Instructions {
             format!("\"{x}\" is not in your CV, so it was not added.")
         }
     };
-    for clause in CLAUSE_RE
-        .split(s)
-        .map(|c| c.trim().trim_matches(',').trim())
-        .filter(|c| !c.is_empty())
-    {
+    for clause in clauses(s) {
+        let clause = clause.as_str();
         let f = fold(clause);
         if ONE_PAGE_RE.is_match(&f) {
             out.one_page = true;
@@ -801,5 +834,11 @@ mod tests {
         assert!(i.one_page);
         assert_eq!(i.gaps.len(), 1, "{:?}", i.gaps);
         assert!(i.gaps[0].contains("Kubernetes"));
+
+        let i = parse_instructions("Highlight Rust and remove Python and Go", src, false);
+        assert_eq!(i.emphasize, ["Rust"]);
+        assert_eq!(i.remove, ["Python", "Go"]);
+        let i = parse_instructions("add Terraform and GraphQL", src, false);
+        assert_eq!(i.gaps.len(), 2, "{:?}", i.gaps);
     }
 }

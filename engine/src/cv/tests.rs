@@ -266,3 +266,39 @@ fn schemas_are_objects() {
     assert!(edit_plan_schema()["properties"]["changes"].is_object());
     assert!(tailored_cv_schema_json().contains("section_order"));
 }
+
+#[test]
+fn a_rephrased_bullet_keeps_to_its_role() {
+    let cv = sample();
+    // Rust and 30% are in the CV, but not in the Bolt Labs role
+    let p = EditPlan {
+        changes: vec![
+            ch(
+                EditOp::RephraseBullet,
+                "experience/1/bullets/0",
+                &[],
+                Some("Maintained a Django app in Rust used by 300 clinics."),
+            ),
+            ch(
+                EditOp::RephraseBullet,
+                "experience/1/bullets/0",
+                &[],
+                Some("Maintained a Django app used by 300 clinics, cutting latency by 30%."),
+            ),
+            ch(
+                EditOp::RephraseBullet,
+                "experience/1/bullets/0",
+                &[],
+                Some("Maintained a Django app for 300 clinics."),
+            ),
+        ],
+    };
+    let (t, r) = apply(&cv, &p);
+    assert_eq!(r.rejected.len(), 2, "{:#?}", r.rejected);
+    assert!(r.rejected[0].reason.contains("Rust") && r.rejected[0].reason.contains("Bolt Labs"));
+    assert!(r.rejected[1].reason.contains("30%"));
+    assert_eq!(
+        t.resume.experience[1].bullets[0],
+        "Maintained a Django app for 300 clinics."
+    );
+}

@@ -159,6 +159,11 @@ fn unsupported_instructions_become_gaps() {
     assert!(!plan_json.contains("kubernetes"), "{plan_json}");
     assert_eq!(t.resume.skills[0], "Tableau", "emphasised skill first");
 
+    // the one-call form carries the gaps in the report
+    let (_, t2, r2) = engine::cv::tailor(&cv, &j, "en", Some("Add Kubernetes. Highlight Tableau"));
+    assert_eq!(r2.gaps, gaps);
+    assert_eq!(t2, t);
+
     // Arabic instruction and output
     let (_, sara) = resume("resumes/ar_accountant_sara_almansouri.txt");
     let (_, gaps) = plan(

@@ -5,7 +5,7 @@ use crate::fold::is_arabic;
 use crate::types::{Experience, ParsedJob, ParsedResume};
 
 use super::CoverLetterText;
-use super::plan::{Want, best_role, hits, join_list, score, wants};
+use super::plan::{Want, arabic_share, best_role, hits, join_list, score, wants};
 
 /// Bullets quoted from the most relevant role.
 const QUOTED_BULLETS: usize = 2;
@@ -90,7 +90,7 @@ pub fn cover_letter(cv: &ParsedResume, job: &ParsedJob, lang: &str) -> CoverLett
     };
 
     let mut paragraphs: Vec<String> = Vec::new();
-    let role = best_role(cv, job, ar);
+    let role = best_role(cv, job, ar).filter(|r| arabic_share(r) == ar);
     let opening = match (ar, title, company) {
         (true, Some(t), Some(c)) => format!("يسعدني أن أتقدّم بطلب لشغل وظيفة {t} لدى {c}."),
         (true, Some(t), None) => format!("يسعدني أن أتقدّم بطلب لشغل وظيفة {t}."),
@@ -128,6 +128,12 @@ pub fn cover_letter(cv: &ParsedResume, job: &ParsedJob, lang: &str) -> CoverLett
             .collect();
         let start = e.start.as_deref().and_then(year_of);
         let end = e.end.as_deref().and_then(year_of);
+        // an Arabic title inside an English sentence reads badly: name the employer only
+        let as_title = if !ar && arabic_share(&e.title) {
+            String::new()
+        } else {
+            format!(" as {}", e.title)
+        };
         let intro = match (ar, e.current, start, end) {
             (true, true, Some(y), _) => {
                 format!("أشغل حاليًا منصب {} في {} منذ عام {y}", e.title, e.company)
@@ -138,13 +144,13 @@ pub fn cover_letter(cv: &ParsedResume, job: &ParsedJob, lang: &str) -> CoverLett
             }
             (true, false, _, _) => format!("عملت بمنصب {} في {}", e.title, e.company),
             (false, true, Some(y), _) => {
-                format!("Since {y} I have worked as {} at {}", e.title, e.company)
+                format!("Since {y} I have worked{as_title} at {}", e.company)
             }
-            (false, true, None, _) => format!("I currently work as {} at {}", e.title, e.company),
+            (false, true, None, _) => format!("I currently work{as_title} at {}", e.company),
             (false, false, Some(a), Some(b)) => {
-                format!("From {a} to {b} I worked as {} at {}", e.title, e.company)
+                format!("From {a} to {b} I worked{as_title} at {}", e.company)
             }
-            (false, false, _, _) => format!("I worked as {} at {}", e.title, e.company),
+            (false, false, _, _) => format!("I worked{as_title} at {}", e.company),
         };
         let p = match (ar, quotes.is_empty()) {
             (true, false) => format!(

@@ -192,7 +192,7 @@ pub(crate) fn join_list(items: &[String], ar: bool) -> String {
     }
 }
 
-fn arabic_share(s: &str) -> bool {
+pub(crate) fn arabic_share(s: &str) -> bool {
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
     letters > 0 && s.chars().filter(|c| is_arabic(*c)).count() * 2 > letters
 }
@@ -770,7 +770,9 @@ fn write_summary(
         && !e.company.trim().is_empty()
     {
         let since = e.start.as_deref().and_then(year_of);
-        let same_title = fold(e.title.trim()) == fold(role_txt.trim());
+        // an Arabic title inside an English sentence reads badly: name the employer only
+        let same_title =
+            fold(e.title.trim()) == fold(role_txt.trim()) || (!ar && arabic_share(&e.title));
         let line = match (ar, e.current, same_title) {
             (true, true, _) => match since {
                 Some(y) => format!(" المنصب الحالي: {} في {} منذ {y}.", e.title, e.company),

@@ -193,3 +193,30 @@ fn remove_and_one_page_instructions() {
     assert!(!t.resume.summary.clone().unwrap().contains("Python"));
     assert!(untraceable_facts(&cv, &t).is_empty());
 }
+
+/// `cargo test -p engine --test cv_engine print_plans -- --ignored --nocapture`: every
+/// fixture plan and tailored summary, for reading.
+#[test]
+#[ignore]
+fn print_plans() {
+    for (rf, cv) in people() {
+        for jf in job_files() {
+            let j = job(&jf);
+            for lang in ["en", "ar"] {
+                let (p, t, r) = engine::cv::tailor(&cv, &j, lang, None);
+                println!("=== {rf} × {jf} ({lang})");
+                for c in &p.changes {
+                    println!(
+                        "- {:?} {} {:?} {:?}\n    reason: {}\n    requirement: {:?}",
+                        c.op, c.target, c.order, c.text, c.reason, c.requirement
+                    );
+                }
+                println!(
+                    "sections: {:?}; rejected: {}",
+                    t.section_order,
+                    r.rejected.len()
+                );
+            }
+        }
+    }
+}

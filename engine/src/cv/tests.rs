@@ -302,3 +302,90 @@ fn a_rephrased_bullet_keeps_to_its_role() {
         "Maintained a Django app for 300 clinics."
     );
 }
+
+#[test]
+fn empty_inputs_do_not_panic() {
+    let cv = ParsedResume::default();
+    let j = ParsedJob::default();
+    for lang in ["en", "ar"] {
+        let (p, t, r) = tailor(&cv, &j, lang, Some("add Kubernetes"));
+        assert!(r.rejected.is_empty(), "{p:#?}");
+        assert_eq!(r.gaps.len(), 1);
+        assert!(untraceable_facts(&cv, &t).is_empty());
+        let l = cover_letter(&cv, &j, lang);
+        assert!(cover_letter_untraceable(&cv, &j, &l).is_empty(), "{l:#?}");
+    }
+}
+
+#[test]
+fn long_roles_keep_six_bullets_and_old_irrelevant_roles_are_hidden() {
+    let mut cv = sample();
+    cv.experience[0].bullets = (1..=9)
+        .map(|i| format!("Shipped release {i} of the Rust tracking service."))
+        .collect();
+    cv.experience[0]
+        .bullets
+        .push("Organised the team offsite.".into());
+    let mut old = cv.experience[1].clone();
+    old.company = "Candle Works".into();
+    old.title = "Clerk".into();
+    old.start = Some("1998".into());
+    old.end = Some("2001".into());
+    old.bullets = vec!["Filed invoices.".into()];
+    cv.experience.push(old.clone());
+    cv.experience.push(Experience {
+        company: "Drum Co".into(),
+        ..old
+    });
+    let (p, t, r) = tailor(&cv, &job(), "en", None);
+    assert!(r.rejected.is_empty(), "{:#?}", r.rejected);
+    assert_eq!(t.resume.experience[0].bullets.len(), 6);
+    assert!(
+        t.resume.experience[0]
+            .bullets
+            .iter()
+            .all(|b| b.contains("Rust"))
+    );
+    // two old roles qualify; hiding stops once only two roles would be left
+    let hidden: Vec<&str> = p
+        .changes
+        .iter()
+        .filter(|c| c.op == EditOp::HideItem)
+        .map(|c| c.target.as_str())
+        .collect();
+    assert_eq!(hidden, ["experience/2", "experience/3"][..hidden.len()]);
+    assert!(t.resume.experience.len() >= 2);
+    assert!(untraceable_facts(&cv, &t).is_empty());
+}
+
+#[test]
+fn safe_rephrasing_of_messy_bullets() {
+    let mut cv = sample();
+    cv.experience[0].bullets[0] = "•   Wrote billing jobs   in Python ..".into();
+    let (p, t, r) = tailor(&cv, &job(), "en", None);
+    assert!(r.rejected.is_empty());
+    assert!(p.changes.iter().any(|c| c.op == EditOp::RephraseBullet));
+    assert!(
+        t.resume.experience[0]
+            .bullets
+            .contains(&"Wrote billing jobs in Python.".to_string())
+    );
+}
+
+#[test]
+fn hidden_sections_leave_the_cv() {
+    let cv = sample();
+    let p = EditPlan {
+        changes: vec![
+            ch(EditOp::HideItem, "languages", &[], None),
+            ch(EditOp::HideItem, "summary", &[], None),
+            ch(EditOp::HideItem, "skills/0", &[], None),
+        ],
+    };
+    let (t, r) = apply(&cv, &p);
+    assert!(r.rejected.is_empty());
+    assert!(t.resume.languages.is_empty() && t.resume.summary.is_none());
+    assert!(!t.section_order.contains(&SectionKind::Languages));
+    assert!(!t.section_order.contains(&SectionKind::Summary));
+    assert_eq!(t.resume.skills, ["Rust", "PostgreSQL", "Django"]);
+}

@@ -42,6 +42,21 @@
 //! | `order_skills` | `skills` | `order` |
 //! | `hide_item` | an item path, `summary`, `headline` or a section other than `experience` | — |
 
+//!
+//! # Truthfulness
+//!
+//! [`apply`] checks every new text (bullet, summary, headline) with the markdown verifier
+//! against the whole source CV (employers, titles, capitalised names, years, degrees,
+//! certifications, dictionary skills, Arabic organisation names) plus a stricter number rule
+//! ("40%" needs a "40%", counts such as "five" need a "five"); a rephrased bullet must also
+//! keep to its own role (its numbers and skills appear in that role). Contact details are
+//! never changed or hidden and at least one role stays visible.
+//!
+//! [`untraceable_facts`] is the independent last gate: it collects facts from the source and
+//! the tailored CV and diffs them (structured entries must be source entries; free text may
+//! hold no number, skill, acronym, proper name, degree or organisation the source lacks).
+//! The randomised test in `engine/tests/cv_engine/random_plans.rs` keeps the two in step.
+
 mod apply;
 mod facts;
 mod letter;

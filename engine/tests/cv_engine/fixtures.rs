@@ -24,6 +24,7 @@ fn fixture_plans_apply_cleanly_and_truthfully() {
             for lang in ["en", "ar"] {
                 let (p, gaps) = plan(&cv, &j, lang, None);
                 assert!(gaps.is_empty(), "{rf} × {jf}: {gaps:?}");
+                assert_eq!(plan(&cv, &j, lang, None).0, p, "deterministic");
                 assert!(!p.changes.is_empty(), "{rf} × {jf}: empty plan");
                 let (t, report) = apply(&cv, &p);
                 assert!(

@@ -44,3 +44,22 @@ fn schemas_describe_the_types() {
     let back: engine::cv::TailoredCv = serde_json::from_value(v).unwrap();
     assert_eq!(back, t);
 }
+
+#[test]
+fn plans_round_trip_as_json() {
+    let (_, cv) = crate::common::resume("resumes/en_backend_maya_lindqvist.md");
+    let j = crate::common::job("jobs/en_backend_engineer_ledgerline.txt");
+    let (p, _) = engine::cv::plan(&cv, &j, "en", None);
+    let v = serde_json::to_value(&p).unwrap();
+    assert_eq!(v["changes"][0]["op"], "order_skills");
+    let back: engine::cv::EditPlan = serde_json::from_value(v).unwrap();
+    assert_eq!(back, p);
+    // a model may leave out the optional fields
+    let terse: engine::cv::EditPlan = serde_json::from_str(
+        r#"{"changes":[{"op":"hide_item","target":"experience/2/bullets/0","reason":"less relevant"}]}"#,
+    )
+    .unwrap();
+    let (t, r) = engine::cv::apply(&cv, &terse);
+    assert_eq!(r.applied.len(), 1);
+    assert_eq!(t.resume.experience[2].bullets.len(), 2);
+}

@@ -5,7 +5,7 @@ use crate::fold::is_arabic;
 use crate::types::{Experience, ParsedJob, ParsedResume};
 
 use super::CoverLetterText;
-use super::plan::{Want, arabic_share, best_role, hits, join_list, score, wants};
+use super::relevance::{Want, arabic_share, best_role, hits, join_list, score, wants};
 
 /// Bullets quoted from the most relevant role.
 const QUOTED_BULLETS: usize = 2;

@@ -59,8 +59,10 @@
 
 mod apply;
 mod facts;
+mod instructions;
 mod letter;
 mod plan;
+mod relevance;
 mod work;
 
 use schemars::JsonSchema;

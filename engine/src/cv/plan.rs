@@ -1,21 +1,21 @@
 //! The offline planner: a conservative tailoring plan built only from the CV's own facts.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::dates::year_of;
-use crate::fold::{Token, collapse_whitespace, contains_phrase, fold, is_arabic, tokenize};
-use crate::terms::{display, find_extras, find_terms, is_language, is_stop, lookup, term_span};
+use crate::fold::{collapse_whitespace, fold};
+use crate::terms::{is_language, lookup};
 use crate::textutil::sentence_spans;
 use crate::types::{ParsedJob, ParsedResume, SectionKind};
 use crate::years::claim_phrase;
 
+use super::instructions::parse_instructions;
+use super::relevance::{
+    Want, arabic_share, best_role, hits, join_list, mentions_text, score, wants,
+};
 use super::work::{CANONICAL, default_sections, has_content, section_name};
 use super::{EditOp, EditPlan, PlannedChange, source_text};
 
 /// Bullets kept per role (the best ones for the job); fewer are kept as they are.
-pub(crate) const MAX_BULLETS: usize = 6;
+const MAX_BULLETS: usize = 6;
 const ONE_PAGE_BULLETS: usize = 3;
 /// Skills named in the written summary and headline.
 const SUMMARY_SKILLS: usize = 4;
@@ -24,229 +24,8 @@ const HEADLINE_SKILLS: usize = 3;
 /// nothing the job asks for (and at least two roles stay).
 const OLD_ROLE_YEARS: i32 = 15;
 
-static REMOVE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:please\s+)?(?:(?:don'?t|do not|never)\s+(?:mention|include|list|show)|remove|exclude|omit|drop|hide|delete|leave out|لا تذكر|احذف|ازل|استبعد)\s+(.+)$").expect("static regex")
-});
-static EMPH_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:please\s+)?(?:emphasi[sz]e|highlight|focus on|stress|showcase|feature|ابرز|ركز علي|التركيز علي)\s+(.+)$").expect("static regex")
-});
-static ADD_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:please\s+)?(?:add|include|mention|insert|claim|put|say (?:that )?i (?:know|have)|اضف|اذكر|ضع)\s+(.+)$").expect("static regex")
-});
-static CLAUSE_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[.!?](?:\s+|$)|[\n;؛]").expect("static regex"));
-static ONE_PAGE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)one[- ]?page|single[- ]page|1[- ]page|concise|shorter|صفحه واحده|مختصر")
-        .expect("static regex")
-});
-
-/// Does `text` (tokens `toks`) mention `keyword` (a dictionary term with its aliases, or the
-/// phrase itself)?
-fn mentions(text: &str, toks: &[Token], keyword: &str) -> bool {
-    match lookup(keyword) {
-        Some(t) => term_span(t, text, toks).is_some(),
-        None => contains_phrase(toks, keyword),
-    }
-}
-
-fn mentions_text(text: &str, keyword: &str) -> bool {
-    mentions(text, &tokenize(text), keyword)
-}
-
-/// One thing the job asks for, with its weight and the requirement it comes from.
-#[derive(Debug, Clone)]
-pub(crate) struct Want {
-    keyword: String,
-    weight: u32,
-    requirement: Option<String>,
-}
-
-/// What the user asked for in custom instructions (only what the CV supports).
-#[derive(Debug, Default)]
-struct Instructions {
-    emphasize: Vec<String>,
-    remove: Vec<String>,
-    one_page: bool,
-    gaps: Vec<String>,
-}
-
-/// Targets named in an instruction clause: dictionary terms and tech acronyms, else the
-/// words themselves.
-fn clause_targets(rest: &str) -> Vec<String> {
-    let toks = tokenize(rest);
-    let mut v: Vec<String> = find_terms(rest, &toks)
-        .iter()
-        .map(|h| display(h.term, "en"))
-        .collect();
-    for e in find_extras(rest) {
-        if !v.iter().any(|x| fold(x) == fold(&e.text)) && lookup(&e.text).is_none() {
-            v.push(e.text);
-        }
-    }
-    if v.is_empty() {
-        let t = rest
-            .trim()
-            .trim_matches(['"', '\'', '“', '”', '«', '»', '`', ','])
-            .trim();
-        if !t.is_empty() {
-            v.push(t.to_string());
-        }
-    }
-    v
-}
-
-/// Instruction clauses: sentences, and "… and <verb> …" parts ("highlight Rust and remove
-/// Python" is two clauses; "add Rust and Go" stays one).
-fn clauses(s: &str) -> Vec<String> {
-    let starts_clause = |p: &str| {
-        let f = fold(p);
-        [&*REMOVE_RE, &*EMPH_RE, &*ADD_RE, &*ONE_PAGE_RE]
-            .iter()
-            .any(|re| {
-                re.find(p)
-                    .or_else(|| re.find(&f))
-                    .is_some_and(|m| m.start() == 0)
-            })
-    };
-    let mut out: Vec<String> = Vec::new();
-    for sentence in CLAUSE_RE.split(s) {
-        let mut current: Option<String> = None;
-        for part in sentence.split(" and ") {
-            match current.as_mut() {
-                Some(c) if !starts_clause(part.trim()) => {
-                    c.push_str(" and ");
-                    c.push_str(part);
-                }
-                _ => {
-                    out.extend(current.take());
-                    current = Some(part.to_string());
-                }
-            }
-        }
-        out.extend(current);
-    }
-    out.into_iter()
-        .map(|c| c.trim().trim_matches(',').trim().to_string())
-        .filter(|c| !c.is_empty())
-        .collect()
-}
-
-fn parse_instructions(s: &str, source: &str, ar: bool) -> Instructions {
-    let mut out = Instructions::default();
-    let missing = |x: &str| {
-        if ar {
-            format!("«{x}» غير موجود في سيرتك الذاتية، لذلك لم يُضف إليها.")
-        } else {
-            format!("\"{x}\" is not in your CV, so it was not added.")
-        }
-    };
-    for clause in clauses(s) {
-        let clause = clause.as_str();
-        let f = fold(clause);
-        if ONE_PAGE_RE.is_match(&f) {
-            out.one_page = true;
-            continue;
-        }
-        let cap = |re: &Regex| {
-            re.captures(clause)
-                .or_else(|| re.captures(&f))
-                .and_then(|c| c.get(1).map(|m| m.as_str().to_string()))
-        };
-        if let Some(rest) = cap(&REMOVE_RE) {
-            out.remove.extend(clause_targets(&rest));
-        } else if let Some(rest) = cap(&EMPH_RE).or_else(|| cap(&ADD_RE)) {
-            for t in clause_targets(&rest) {
-                if mentions_text(source, &t) {
-                    out.emphasize.push(t);
-                } else {
-                    out.gaps.push(missing(&t));
-                }
-            }
-        } else {
-            // anything else that names a skill the CV lacks is still a gap
-            let toks = tokenize(clause);
-            let absent: Vec<String> = find_terms(clause, &toks)
-                .iter()
-                .map(|h| display(h.term, "en"))
-                .filter(|t| !mentions_text(source, t))
-                .collect();
-            if absent.is_empty() {
-                out.gaps.push(if ar {
-                    format!("لم تُطبَّق التعليمة «{clause}»: يفهم المخطط دون اتصال طلبات الإبراز والحذف والصفحة الواحدة.")
-                } else {
-                    format!("Instruction not applied: \"{clause}\" (the offline planner understands: emphasise, remove, one page).")
-                });
-            }
-            out.gaps.extend(absent.iter().map(|t| missing(t)));
-        }
-    }
-    out
-}
-
-pub(crate) fn join_list(items: &[String], ar: bool) -> String {
-    match items.len() {
-        0 => String::new(),
-        1 => items[0].clone(),
-        n if ar => format!("{} و{}", items[..n - 1].join("، "), items[n - 1]),
-        n => format!("{} and {}", items[..n - 1].join(", "), items[n - 1]),
-    }
-}
-
-pub(crate) fn arabic_share(s: &str) -> bool {
-    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
-    letters > 0 && s.chars().filter(|c| is_arabic(*c)).count() * 2 > letters
-}
-
-/// The job's keywords with weights (must-have 3, responsibility 2, otherwise 1) and the
-/// first requirement line that names each.
-pub(crate) fn wants(job: &ParsedJob, emphasize: &[String]) -> Vec<Want> {
-    let mut out: Vec<Want> = Vec::new();
-    let groups: [(&[String], u32); 3] = [
-        (&job.must_have, 3),
-        (&job.responsibilities, 2),
-        (&job.nice_to_have, 1),
-    ];
-    let lines: Vec<(&String, u32, Vec<Token>)> = groups
-        .iter()
-        .flat_map(|(ls, w)| ls.iter().map(move |l| (l, *w)))
-        .map(|(l, w)| (l, w, tokenize(l)))
-        .collect();
-    for k in &job.keywords {
-        if out.iter().any(|w| fold(&w.keyword) == fold(k)) {
-            continue;
-        }
-        let hit = lines.iter().find(|(l, _, t)| mentions(l, t, k));
-        out.push(Want {
-            keyword: k.clone(),
-            weight: hit.map_or(1, |h| h.1),
-            requirement: hit.map(|h| h.0.clone()),
-        });
-    }
-    for e in emphasize {
-        out.push(Want {
-            keyword: e.clone(),
-            weight: 10,
-            requirement: None,
-        });
-    }
-    out
-}
-
-/// Job wants that `text` mentions.
-pub(crate) fn hits<'a>(text: &str, wants: &'a [Want]) -> Vec<&'a Want> {
-    let toks = tokenize(text);
-    wants
-        .iter()
-        .filter(|w| mentions(text, &toks, &w.keyword))
-        .collect()
-}
-
-pub(crate) fn score(text: &str, wants: &[Want]) -> u32 {
-    hits(text, wants).iter().map(|w| w.weight).sum()
-}
-
-/// Safe rewrites of a bullet: bullet glyphs and extra spaces removed, the first letter
-/// capitalised, doubled end punctuation reduced. Words are never added.
+/// Safe rewrites of a bullet: bullet glyphs and extra spaces removed, doubled end
+/// punctuation reduced. Words (and their case) are never changed.
 fn tidy_bullet(b: &str) -> String {
     let t = collapse_whitespace(b);
     let t = t
@@ -266,53 +45,6 @@ fn tidy_bullet(b: &str) -> String {
         }
     }
     s
-}
-
-/// The CV's own title that best fits the job title, in the output script when there is one.
-pub(crate) fn best_role(cv: &ParsedResume, job: &ParsedJob, ar: bool) -> Option<String> {
-    let mut cands: Vec<String> = Vec::new();
-    if let Some(h) = &cv.headline {
-        cands.extend(
-            h.split(" | ")
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::to_string),
-        );
-    }
-    cands.extend(
-        cv.experience
-            .iter()
-            .map(|e| e.title.trim().to_string())
-            .filter(|t| !t.is_empty()),
-    );
-    let in_script: Vec<String> = cands
-        .iter()
-        .filter(|c| arabic_share(c) == ar)
-        .cloned()
-        .collect();
-    let pool = if in_script.is_empty() {
-        cands
-    } else {
-        in_script
-    };
-    let jt: Vec<String> = job
-        .title
-        .as_deref()
-        .map(tokenize)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|t| !is_stop(&t.folded))
-        .map(|t| t.key)
-        .collect();
-    let mut best: Option<(usize, &String)> = None;
-    for c in &pool {
-        let ck: Vec<String> = tokenize(c).into_iter().map(|t| t.key).collect();
-        let s = jt.iter().filter(|k| ck.contains(k)).count();
-        if best.is_none_or(|(b, _)| s > b) {
-            best = Some((s, c));
-        }
-    }
-    best.map(|(_, c)| c.clone())
 }
 
 fn change(
@@ -801,19 +533,9 @@ fn write_summary(
         .is_some_and(|s| collapse_whitespace(s).trim() == text);
     (!text.is_empty() && !unchanged).then_some(text)
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn regexes_compile() {
-        assert!(REMOVE_RE.is_match("remove Python"));
-        assert!(EMPH_RE.is_match("highlight Rust"));
-        assert!(ADD_RE.is_match("add Kubernetes"));
-        assert!(ONE_PAGE_RE.is_match("one page"));
-        assert_eq!(CLAUSE_RE.split("a. b; add Node.js").count(), 3);
-    }
 
     #[test]
     fn tidy_never_adds_words() {
@@ -821,26 +543,5 @@ mod tests {
         assert_eq!(tidy_bullet("Wait..."), "Wait...");
         assert_eq!(tidy_bullet("Led the team."), "Led the team.");
         assert_eq!(tidy_bullet("- إعداد القوائم"), "إعداد القوائم");
-    }
-
-    #[test]
-    fn instructions_split_into_emphasis_removal_and_gaps() {
-        let src = "Rust and Python developer. Go services.";
-        let i = parse_instructions(
-            "Add Kubernetes. Highlight Rust; don't mention Python. Keep it to one page",
-            src,
-            false,
-        );
-        assert_eq!(i.emphasize, ["Rust"]);
-        assert_eq!(i.remove, ["Python"]);
-        assert!(i.one_page);
-        assert_eq!(i.gaps.len(), 1, "{:?}", i.gaps);
-        assert!(i.gaps[0].contains("Kubernetes"));
-
-        let i = parse_instructions("Highlight Rust and remove Python and Go", src, false);
-        assert_eq!(i.emphasize, ["Rust"]);
-        assert_eq!(i.remove, ["Python", "Go"]);
-        let i = parse_instructions("add Terraform and GraphQL", src, false);
-        assert_eq!(i.gaps.len(), 2, "{:?}", i.gaps);
     }
 }

@@ -137,7 +137,8 @@ pub struct TailoredCv {
 pub struct EditReport {
     pub applied: Vec<PlannedChange>,
     pub rejected: Vec<RejectedChange>,
-    /// Requests the source CV cannot support (filled by the caller from [`plan`]'s gaps).
+    /// Requests the source CV cannot support (filled by [`tailor`], or by the caller from
+    /// [`plan`]'s gaps).
     pub gaps: Vec<String>,
 }
 

@@ -12,6 +12,7 @@ pub use text::fold::{self, fold, stem_ar};
 
 pub mod analysis;
 mod contact;
+pub mod cv;
 pub mod dates;
 pub mod dict;
 mod education;

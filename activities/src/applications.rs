@@ -428,7 +428,7 @@ impl ApplicationActivities {
     ) -> Result<Applied, ActivityError> {
         let p = &self.p;
         let row = load(p, &ctx, &input).await?;
-        let mut cv = base_cv(p, input.user_id, &row).await?;
+        let cv = base_cv(p, input.user_id, &row).await?;
         let lang = output_lang(&row, &cv);
         let stored: StoredPlan = row
             .planned_changes
@@ -454,8 +454,8 @@ impl ApplicationActivities {
                 untraceable.join(", ")
             )));
         }
+        // The document's language (the planner writes new text in it).
         tailored.resume.lang = lang.as_str().to_string();
-        cv.lang = lang.as_str().to_string();
         let source_json = serde_json::to_value(&tailored)
             .map_err(|e| errors::permanent(format!("could not encode the tailored CV: {e}")))?;
         let report_json = serde_json::to_value(&report)
@@ -817,8 +817,16 @@ pub fn cv_document(
         .cloned()
         .collect();
     let target = position.map(str::to_string).or_else(|| job.title.clone());
+    // Headings follow the output language; the direction follows what is written: the
+    // offline engine does not translate, so an Arabic CV asked for in English still
+    // reads right to left (an LTR layout would break its text layer for an ATS).
+    let direction = if lang == Lang::Ar || guess_lang(r) == Lang::Ar {
+        Lang::Ar
+    } else {
+        Lang::En
+    };
     render::CvDocument {
-        lang: render_lang(lang),
+        lang: render_lang(direction),
         name: name.clone(),
         headline: r.headline.clone(),
         contact: contact_lines(r),
@@ -855,8 +863,13 @@ fn letter_document(
     let l = labels(lang);
     let title = row.position.clone().or_else(|| job.title.clone());
     let company = row.company.clone().or_else(|| job.company.clone());
+    let direction = if lang == Lang::Ar || text::detect_lang(&letter_text(text)) == Lang::Ar {
+        Lang::Ar
+    } else {
+        Lang::En
+    };
     render::CoverLetter {
-        lang: render_lang(lang),
+        lang: render_lang(direction),
         sender_name: text.signature.clone(),
         sender_contact: contact_lines(cv),
         date: None,

@@ -331,7 +331,7 @@ pub fn plan_cv(req: &PlanRequest<'_>) -> (String, String) {
          of people, companies, products and technologies as written. Follow the candidate's \
          instructions only where the CV supports them. {JSON_ONLY}"
     );
-    let outline: Vec<Value> = engine::cv::outline(req.cv)
+    let outline: Vec<Value> = cv_outline(req.cv)
         .into_iter()
         .map(|(path, text)| json!({ "target": path, "text": text }))
         .collect();
@@ -343,6 +343,48 @@ pub fn plan_cv(req: &PlanRequest<'_>) -> (String, String) {
     })
     .to_string();
     (system, user)
+}
+
+/// Every target the CV editor accepts, with what it holds now (the grammar is in
+/// `engine::cv`): what the model plans against.
+pub fn cv_outline(cv: &ParsedResume) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if let Some(h) = &cv.headline {
+        out.push(("headline".to_string(), h.clone()));
+    }
+    if let Some(s) = &cv.summary {
+        out.push(("summary".to_string(), s.clone()));
+    }
+    for (i, e) in cv.experience.iter().enumerate() {
+        let dates = [e.start.as_deref(), e.end.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" – ");
+        out.push((
+            format!("experience/{i}"),
+            format!("{} — {} ({dates})", e.title, e.company),
+        ));
+        for (j, b) in e.bullets.iter().enumerate() {
+            out.push((format!("experience/{i}/bullets/{j}"), b.clone()));
+        }
+    }
+    for (i, e) in cv.education.iter().enumerate() {
+        out.push((
+            format!("education/{i}"),
+            format!("{} — {}", e.degree, e.institution),
+        ));
+    }
+    for (list, items) in [
+        ("skills", &cv.skills),
+        ("certifications", &cv.certifications),
+        ("languages", &cv.languages),
+    ] {
+        for (i, item) in items.iter().enumerate() {
+            out.push((format!("{list}/{i}"), item.clone()));
+        }
+    }
+    out
 }
 
 /// What to tell the model after an unusable answer.

@@ -522,7 +522,10 @@ pub static JOB_HEADING_CUES: &[(&str, &[&str])] = &[
         "nice", "bonus", "plus", "pluses", "prefer*", "desir*", "extra", "advantage*", "asset*",
         "optional", "يفضل", "تفضيل*", "مفضل*", "مرغوب*", "مستحسن", "اضافي*", "ميزه",
     ]),
-    ("apply", &["apply", "application*", "contact", "تقديم", "للتقديم", "التقديم", "ارسال", "التواصل"]),
+    ("apply", &[
+        "apply", "application*", "contact", "تقديم", "للتقديم", "التقديم", "ارسال", "التواصل",
+        "للتواصل", "تواصل",
+    ]),
     ("benefits", &[
         "benefit*", "offer*", "perk*", "compensat*", "salary", "salaries", "pay", "package",
         "reward*", "why", "مزايا", "مزاي*", "نقدم*", "راتب", "رواتب", "امتياز*", "حوافز",
@@ -532,6 +535,7 @@ pub static JOB_HEADING_CUES: &[(&str, &[&str])] = &[
         "require*", "qualif*", "skill*", "must", "need*", "looking", "bring", "profile",
         "candidate", "competenc*", "experience*", "background", "criteria", "eligib*", "expect*",
         "متطلب*", "مؤهل*", "شرط", "شروط", "مطلوب*", "مهار*", "نبحث", "خبر*", "كفاء*", "مواصف*",
+        "نحتاج*", "تحتاج*", "نريد",
     ]),
     ("responsibilities", &[
         "responsib*", "dut*", "task*", "do", "doing", "mission", "accountab*", "day", "impact",

@@ -118,10 +118,14 @@ fn known_role(s: &str) -> Option<Head> {
     if key.is_empty() {
         return None;
     }
-    for (role, names) in JOB_HEADINGS {
-        if names.iter().any(|n| heading_key(n) == key) {
-            return Some(head_from_name(role));
-        }
+    static KEYS: LazyLock<Vec<(String, &'static str)>> = LazyLock::new(|| {
+        JOB_HEADINGS
+            .iter()
+            .flat_map(|(role, names)| names.iter().map(move |n| (heading_key(n), *role)))
+            .collect()
+    });
+    if let Some((_, role)) = KEYS.iter().find(|(k, _)| *k == key) {
+        return Some(head_from_name(role));
     }
     // "About Ledgerline", "About the team", "عن ..." — descriptive sections
     if (key.starts_with("about ") || key.starts_with("نبذه عن ") || key.starts_with("عن "))
@@ -137,6 +141,9 @@ fn cue_role(s: &str) -> Option<Head> {
     let key = heading_key(s);
     if key.is_empty() || word_count(&key) > 8 {
         return None;
+    }
+    if NICE_RE.is_match(&key) {
+        return Some(Head::Role(SectionRole::Nice)); // "It would be great if you had"
     }
     let words = Words::of(&key);
     JOB_HEADING_CUES
@@ -376,6 +383,15 @@ fn opens_with_duty(words: &Words) -> bool {
     let Some(first) = it.next() else {
         return false;
     };
+    // "Experience …", "إتقان …", "خبرة …" open requirements, not duties
+    let key = words
+        .0
+        .iter()
+        .find(|(w, _)| w == first)
+        .map_or("", |(_, k)| k.as_str());
+    if REQUIREMENT_CUES.iter().any(|c| cue_hit(first, key, c)) {
+        return false;
+    }
     if first.chars().any(crate::fold::is_arabic) {
         return arabic_duty(first);
     }
@@ -459,7 +475,7 @@ fn assign(head: Head, text: &str) -> Option<SectionRole> {
     let c = cues(text);
     let by_content = content_role(&c);
     match head {
-        Head::Role(R::Requirements) => Some(if c.nice && c.benefit == 0 {
+        Head::Role(R::Requirements) => Some(if c.nice && c.benefit == 0 && !c.req_strong {
             R::Nice
         } else {
             R::Requirements
@@ -475,6 +491,7 @@ fn assign(head: Head, text: &str) -> Option<SectionRole> {
             Some(R::Responsibilities) => R::Responsibilities,
             _ => R::About,
         }),
+        Head::Role(R::Benefits) if c.apply => Some(R::Apply),
         Head::Role(r) => Some(r),
         Head::Content => by_content,
     }
@@ -670,7 +687,7 @@ fn classify_lines(all: &[&str], start: usize) -> Vec<JobItem> {
             .map(strip_md)
             .unwrap_or_else(|| strip_md(l));
         let parts = if bullet_content(l).is_some() {
-            vec![item]
+            split_mixed(&item)
         } else {
             split_items(&item)
         };
@@ -718,6 +735,19 @@ fn classify_lines(all: &[&str], start: usize) -> Vec<JobItem> {
         }
     }
     out
+}
+
+/// "Fluent English; a second language is an advantage." — a bullet whose clauses are a
+/// requirement and a nice-to-have is two lines; any other bullet stays whole.
+fn split_mixed(bullet: &str) -> Vec<String> {
+    let parts = sentences(bullet);
+    if parts.len() == 2 {
+        let (a, b) = (cues(&parts[0]), cues(&parts[1]));
+        if a.nice != b.nice && (a.req_strong || b.req_strong) {
+            return parts;
+        }
+    }
+    vec![bullet.to_string()]
 }
 
 fn split_items(paragraph: &str) -> Vec<String> {
@@ -832,7 +862,7 @@ fn extract_keywords(job: &ParsedJob) -> Vec<String> {
             }
             seen_terms.push(h.term);
             let shown = display(h.term, &job.language);
-            let said = crate::fold::contains_phrase(&toks, &shown);
+            let said = fold(line).contains(&fold(&shown));
             add(
                 if said {
                     shown

@@ -520,7 +520,7 @@ pub static JOB_HEADINGS: &[(&str, &[&str])] = &[
 pub static JOB_HEADING_CUES: &[(&str, &[&str])] = &[
     ("nice", &[
         "nice", "bonus", "plus", "pluses", "prefer*", "desir*", "extra", "advantage*", "asset*",
-        "optional", "يفضل", "تفضيل*", "مفضل*", "مرغوب*", "مستحسن", "اضافي*", "ميزه",
+        "optional", "يفضل", "تفضيل*", "مفضل*", "مرغوب*", "مستحسن", "اضافي*", "ميزه", "تميز*",
     ]),
     ("apply", &[
         "apply", "application*", "contact", "تقديم", "للتقديم", "التقديم", "ارسال", "التواصل",
@@ -539,10 +539,10 @@ pub static JOB_HEADING_CUES: &[(&str, &[&str])] = &[
     ]),
     ("responsibilities", &[
         "responsib*", "dut*", "task*", "do", "doing", "mission", "accountab*", "day", "impact",
-        "مهام", "مهمه", "مهم", "مسؤول*", "واجب*", "دور", "ستقوم", "ستعمل",
+        "own", "ll", "will", "مهام", "مهمه", "مهم", "مسؤول*", "واجب*", "ستقوم", "ستعمل",
     ]),
     ("about", &["about", "company", "who", "نبذه", "عن", "نحن", "شركه", "الشركه"]),
-    ("general", &["role", "description", "overview", "summary", "opportunity", "position", "وصف", "الوظيفه", "وظيفه"]),
+    ("general", &["role", "دور", "description", "overview", "summary", "opportunity", "position", "وصف", "الوظيفه", "وظيفه"]),
 ];
 
 /// Content cues: words that make a line read as a requirement (experience, degree,
@@ -562,7 +562,7 @@ pub static REQUIREMENT_CUES: &[&str] = &[
 /// Content cues of a nice-to-have ("… is a plus", "preferred", "يفضل", "ميزة").
 #[rustfmt::skip]
 pub static NICE_CUES: &[&str] = &[
-    "prefer*", "bonus", "ideally", "desirabl*", "advantage*", "asset", "يفضل", "ويفضل",
+    "prefer*", "ideally", "desirabl*", "advantage*", "يفضل", "ويفضل",
     "ميزه", "بميزه", "مفضل*", "مرغوب*", "مستحسن*", "تفضيل*",
 ];
 
@@ -571,7 +571,7 @@ pub static NICE_CUES: &[&str] = &[
 pub static BENEFIT_CUES: &[&str] = &[
     "salary", "salaries", "pay", "paid", "compensation", "insurance", "leave", "vacation",
     "holiday*", "pension", "allowance*", "housing", "gym", "discount*", "equity", "401k",
-    "commission*", "bonus*", "retirement", "pto", "راتب", "رواتب", "تامين*", "التامين*",
+    "commission*", "bonus*", "retirement", "pto", "overtime", "tips", "perk*", "راتب", "رواتب", "تامين*", "التامين*",
     "اجاز*", "بدل", "بدلات", "سكن", "مواصلات", "عمول*", "حوافز", "مكافا*", "تذاكر", "طبي",
 ];
 

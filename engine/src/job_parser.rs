@@ -302,6 +302,10 @@ static NICE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:a|an|big|huge|real|definite|is|are|as) (?:plus|bonus)\b|\bplus\W*$|\bnice to have\b|\bgood to have\b|\bgreat to have\b|\bwould be (?:great|nice|helpful)\b|\bbonus points\b|\bis an asset\b|ميزه")
         .expect("static regex")
 });
+static MONEY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[£$€]\s?\d|\d\s?(?:k\b|sar\b|aed\b|usd\b|eur\b|gbp\b|ريال|درهم|دينار|جنيه)|\bper (?:hour|year|month|annum)\b|/hour|/hr\b|/month|في الساعه|شهريا")
+        .expect("static regex")
+});
 static ABOUT_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\bwe are\b|\bwe're\b|\bour (?:mission|company|clients|customers|story)\b|\bfounded\b|\bheadquartered\b|\bis a (?:leading|fast|growing|family)|^نحن |شركتنا|تاسست|تعد شركه|رائده")
         .expect("static regex")
@@ -421,7 +425,6 @@ fn cues(s: &str) -> Cues {
         "ملم*",
         "حاصل*",
         "licen*",
-        "certified",
     ];
     let duty = opens_with_duty(&words) || DUTY_RE.is_match(&f);
     let req_soft = words.count(REQUIREMENT_CUES);
@@ -429,12 +432,14 @@ fn cues(s: &str) -> Cues {
     let years = required_years(s).is_some()
         && (req_soft > 0 || f.trim_start().starts_with(|c: char| c.is_ascii_digit()));
     let req_strong = years || DEGREE_WORD_RE.is_match(&f) || (words.any(&strong_words) && !duty);
+    let nice_phrase = NICE_RE.is_match(&f);
+    let benefit = words.count(BENEFIT_CUES) + usize::from(MONEY_RE.is_match(&f));
     Cues {
-        nice: NICE_RE.is_match(&f) || words.any(NICE_CUES),
+        nice: nice_phrase || (words.any(NICE_CUES) && benefit == 0),
         req_strong,
         req_soft,
         duty,
-        benefit: words.count(BENEFIT_CUES),
+        benefit: if nice_phrase { 0 } else { benefit },
         apply: APPLY_RE.is_match(&f) || words.any(APPLY_CUES) && !duty,
         about: ABOUT_RE.is_match(&f),
     }
@@ -443,7 +448,7 @@ fn cues(s: &str) -> Cues {
 /// The role a line has by what it says, when it says enough.
 fn content_role(c: &Cues) -> Option<SectionRole> {
     use SectionRole as R;
-    if c.nice && c.benefit == 0 {
+    if c.nice {
         return Some(R::Nice);
     }
     if c.req_strong && !c.duty {
@@ -458,11 +463,11 @@ fn content_role(c: &Cues) -> Option<SectionRole> {
     if c.benefit > c.req_soft {
         return Some(R::Benefits);
     }
+    if c.about && !c.req_strong {
+        return Some(R::About);
+    }
     if c.req_strong || c.req_soft > 0 {
         return Some(R::Requirements);
-    }
-    if c.about {
-        return Some(R::About);
     }
     None
 }
@@ -475,7 +480,7 @@ fn assign(head: Head, text: &str) -> Option<SectionRole> {
     let c = cues(text);
     let by_content = content_role(&c);
     match head {
-        Head::Role(R::Requirements) => Some(if c.nice && c.benefit == 0 && !c.req_strong {
+        Head::Role(R::Requirements) => Some(if c.nice && !c.req_strong {
             R::Nice
         } else {
             R::Requirements
@@ -483,7 +488,7 @@ fn assign(head: Head, text: &str) -> Option<SectionRole> {
         Head::Role(R::Nice) => Some(R::Nice),
         Head::Role(R::Responsibilities) => Some(match by_content {
             Some(R::Nice) => R::Nice,
-            Some(R::Requirements) if c.req_strong => R::Requirements,
+            Some(R::Requirements) if c.req_strong && !c.duty => R::Requirements,
             _ => R::Responsibilities,
         }),
         Head::Role(R::About) => Some(match by_content {
@@ -704,23 +709,26 @@ fn classify_lines(all: &[&str], start: usize) -> Vec<JobItem> {
     }
     // undecided lines under a heading take the majority list role of their block
     for (i, b) in undecided.into_iter().filter(|&(_, b)| b > 0) {
-        let mut counts = [0usize; 3];
+        const ROLES: [SectionRole; 5] = [
+            R::Responsibilities,
+            R::Requirements,
+            R::Nice,
+            R::Benefits,
+            R::Apply,
+        ];
+        let mut counts = [0usize; 5];
         for (j, it) in out.iter().enumerate() {
-            if block_of[j] != b {
-                continue;
-            }
-            match it.role {
-                R::Responsibilities => counts[0] += 1,
-                R::Requirements => counts[1] += 1,
-                R::Nice => counts[2] += 1,
-                _ => {}
+            if block_of[j] == b
+                && let Some(k) = ROLES.iter().position(|r| *r == it.role)
+            {
+                counts[k] += 1;
             }
         }
-        let best = counts.iter().enumerate().max_by_key(|(k, c)| (**c, 3 - k));
+        let best = counts.iter().enumerate().max_by_key(|(k, c)| (**c, 5 - k));
         if let Some((k, &c)) = best
             && c > 0
         {
-            out[i].role = [R::Responsibilities, R::Requirements, R::Nice][k];
+            out[i].role = ROLES[k];
         }
     }
     // never zero requirements when lines say what a candidate must have
@@ -863,23 +871,21 @@ fn extract_keywords(job: &ParsedJob) -> Vec<String> {
             seen_terms.push(h.term);
             let shown = display(h.term, &job.language);
             let said = fold(line).contains(&fold(&shown));
-            add(
-                if said {
-                    shown
-                } else {
-                    line[a.start..b.end].to_string()
-                },
-                false,
-            );
+            let surface = &line[a.start..b.end];
+            // "ومراجعة" → "مراجعة": the conjunction is not part of the term
+            let surface = surface
+                .strip_prefix('و')
+                .filter(|r| r.chars().count() >= 3 && crate::fold::contains_phrase(&toks, r))
+                .unwrap_or(surface);
+            add(if said { shown } else { surface.to_string() }, false);
         }
         let mut extras = find_extras(line);
         for n in find_names(line) {
             if !extras.iter().any(|e| e.start < n.end && n.start < e.end) {
                 extras.push(n);
-            } else if let Some(e) = extras
-                .iter_mut()
-                .find(|e| e.start >= n.start && e.end <= n.end)
-            {
+            } else if let Some(e) = extras.iter_mut().find(|e| {
+                e.start >= n.start && e.end <= n.end && e.end - e.start < n.end - n.start
+            }) {
                 // "Google Tag Manager" over "GTM"-style pieces: the longer name
                 *e = n;
             }

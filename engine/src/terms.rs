@@ -274,7 +274,7 @@ fn namey(w: &str) -> bool {
 /// Does this word open a sentence (start of text, or after . ! ? : ; or a bullet)?
 fn sentence_initial(text: &str, start: usize) -> bool {
     let before = text.get(..start).unwrap_or("").trim_end();
-    before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '؛', '•', '-', '(', '"', '“'])
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '؛', '•', '"', '“'])
 }
 
 /// Product and tool names that the dictionary does not know: runs of capitalised Latin

@@ -615,6 +615,25 @@ pub static DUTY_WORDS_AR: &[&str] = &[
     "بيع", "شراء", "نقل", "فحص", "وضع", "رفع", "خدمه", "ضمان", "قيادة", "الاشراف", "اشراف",
 ];
 
+/// Degree fields in English and Arabic, for matching a degree requirement in one language
+/// against an education entry in the other (the common translated terms).
+#[rustfmt::skip]
+pub static FIELD_TRANSLATIONS: &[(&str, &str)] = &[
+    ("accounting", "المحاسبة"), ("accounting", "محاسبة"), ("finance", "المالية"),
+    ("finance", "التمويل"), ("economics", "الاقتصاد"), ("marketing", "التسويق"),
+    ("business administration", "إدارة الأعمال"), ("human resources", "الموارد البشرية"),
+    ("computer science", "علوم الحاسب"), ("computer science", "علوم الحاسوب"),
+    ("information technology", "تقنية المعلومات"), ("civil engineering", "الهندسة المدنية"),
+    ("civil engineering", "هندسة مدنية"), ("mechanical engineering", "الهندسة الميكانيكية"),
+    ("mechanical engineering", "هندسة ميكانيكية"), ("electrical engineering", "الهندسة الكهربائية"),
+    ("industrial engineering", "الهندسة الصناعية"), ("nursing", "التمريض"), ("nursing", "تمريض"),
+    ("pharmacy", "الصيدلة"), ("pharmacy", "صيدلة"), ("law", "القانون"), ("law", "الحقوق"),
+    ("mathematics", "الرياضيات"), ("statistics", "الإحصاء"), ("education", "التربية"),
+    ("arabic", "اللغة العربية"), ("english", "اللغة الإنجليزية"), ("medicine", "الطب"),
+    ("supply chain management", "إدارة سلاسل الإمداد"), ("logistics", "الخدمات اللوجستية"),
+    ("hospitality", "الضيافة"), ("graphic design", "التصميم الجرافيكي"),
+];
+
 /// Words that say a header fragment is a job title.
 #[rustfmt::skip]
 pub static ROLE_WORDS: &[&str] = &[

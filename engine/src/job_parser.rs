@@ -883,9 +883,10 @@ fn extract_keywords(job: &ParsedJob) -> Vec<String> {
         for n in find_names(line) {
             if !extras.iter().any(|e| e.start < n.end && n.start < e.end) {
                 extras.push(n);
-            } else if let Some(e) = extras.iter_mut().find(|e| {
-                e.start >= n.start && e.end <= n.end && e.end - e.start < n.end - n.start
-            }) {
+            } else if let Some(e) = extras
+                .iter_mut()
+                .find(|e| e.start >= n.start && e.end <= n.end && e.end - e.start < n.end - n.start)
+            {
                 // "Google Tag Manager" over "GTM"-style pieces: the longer name
                 *e = n;
             }

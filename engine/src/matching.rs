@@ -488,24 +488,44 @@ fn degree_requirement(req: &str) -> Option<(u8, Option<String>)> {
     static FIELD_RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?:\bin\b|\bof science in\b|في)\s+([^.;()0-9]+)").expect("static regex")
     });
-    let field = FIELD_RE.captures(&f).and_then(|c| c.get(1)).map(|m| {
-        let s = m.as_str();
-        let s = s.split(" from ").next().unwrap_or(s);
-        let s = s.split(" من ").next().unwrap_or(s);
-        // "in Accounting, and 3 years …" / "in Finance with …": the field ends there
-        let s = [
-            ", and ",
-            " and at ",
-            " with ",
-            " and experience",
-            "، و",
-            " مع ",
-        ]
-        .iter()
-        .fold(s, |acc, sep| acc.split(sep).next().unwrap_or(acc));
-        let s = s.trim_end_matches([',', '،', ' ']);
-        s.trim().to_string()
+    // "بكالوريوس هندسة ميكانيكية", "بكالوريوس أو دبلوم تمريض": the field follows the
+    // degree word directly
+    static AR_FIELD_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:بكالوريوس|ليسانس|دبلوم|ماجستير|دكتوراه)\s+([^.;،,()0-9]+)")
+            .expect("static regex")
     });
+    let ar_field = || {
+        AR_FIELD_RE.captures_iter(&f).find_map(|c| {
+            let m = c.get(1)?.as_str().trim();
+            let first = m.split_whitespace().next()?;
+            (!matches!(first, "او" | "في" | "من" | "مع" | "فني"))
+                .then(|| m.split_whitespace().take(4).collect::<Vec<_>>().join(" "))
+        })
+    };
+    let field = FIELD_RE
+        .captures(&f)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+        .or_else(ar_field)
+        .map(|m| {
+            let m = m.as_str();
+            let s = m;
+            let s = s.split(" from ").next().unwrap_or(s);
+            let s = s.split(" من ").next().unwrap_or(s);
+            // "in Accounting, and 3 years …" / "in Finance with …": the field ends there
+            let s = [
+                ", and ",
+                " and at ",
+                " with ",
+                " and experience",
+                "، و",
+                " مع ",
+            ]
+            .iter()
+            .fold(s, |acc, sep| acc.split(sep).next().unwrap_or(acc));
+            let s = s.trim_end_matches([',', '،', ' ']);
+            s.trim().to_string()
+        });
     Some((level, field.filter(|x| !x.is_empty())))
 }
 

@@ -543,3 +543,34 @@ fn warnings(resume: &ParsedResume, job: &ParsedJob, ar: bool) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_without_requirements_does_not_score_high() {
+        let text = "Jane Doe\n\nSkills\nPython, SQL, Tableau\n\nExperience\nData Analyst, Acme Corp\n2019 - 2024\n- Built dashboards in Tableau with SQL and Python\n";
+        let resume = crate::parse_resume(text, None);
+        let job = ParsedJob {
+            language: "en".into(),
+            keywords: vec!["Python".into(), "SQL".into(), "Tableau".into()],
+            ..ParsedJob::default()
+        };
+        let a = analyze(&resume, text, &job, &[]);
+        assert!(a.score <= 50, "{}", a.score);
+        assert!(
+            a.report
+                .warnings
+                .iter()
+                .any(|w| w.contains("No requirements section"))
+        );
+        let ar = analyze_in(&resume, text, &job, &[], "ar");
+        assert!(
+            ar.report
+                .warnings
+                .iter()
+                .any(|w| w.contains("لم يُتعرف على قسم متطلبات"))
+        );
+    }
+}

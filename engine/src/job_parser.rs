@@ -944,4 +944,96 @@ mod tests {
         );
         assert_eq!(j.must_have, ["5 years of experience with Java"]);
     }
+
+    fn roles(text: &str) -> Vec<(&'static str, String)> {
+        job_items(text)
+            .into_iter()
+            .map(|it| (it.role.as_str(), it.text))
+            .collect()
+    }
+
+    #[test]
+    fn headings_by_their_words() {
+        // none of these headings is in the dictionary as written
+        let j = parse_job(
+            "Store Lead\n\nYour Day-to-Day Mission:\n- Open the store and count the till\n\nSkills We Need From You:\n- 2 years of retail experience\n\nReally Nice Extras:\n- Forklift ticket\n\nOur Perks:\n- Staff discount",
+            None,
+        );
+        assert_eq!(j.responsibilities, ["Open the store and count the till"]);
+        assert_eq!(j.must_have, ["2 years of retail experience"]);
+        assert_eq!(j.nice_to_have, ["Forklift ticket"]);
+    }
+
+    #[test]
+    fn arabic_headings_with_colons() {
+        let j = parse_job(
+            "أخصائي تسويق رقمي\n\nماذا ستفعل:\n• إدارة حملات Google Ads\n\nما نبحث عنه:\n• خبرة لا تقل عن 3 سنوات في التسويق الرقمي\n• إجادة GA4\n\nمهارات مرغوبة:\n• معرفة بـ Figma\n\nما نقدمه:\n• تأمين طبي",
+            None,
+        );
+        assert_eq!(j.responsibilities, ["إدارة حملات Google Ads"]);
+        assert_eq!(j.must_have.len(), 2);
+        assert_eq!(j.nice_to_have, ["معرفة بـ Figma"]);
+        for k in ["Google Ads", "GA4", "Figma"] {
+            assert!(j.keywords.iter().any(|x| x == k), "{k}: {:?}", j.keywords);
+        }
+    }
+
+    #[test]
+    fn unknown_heading_lines_read_by_content() {
+        let r = roles(
+            "Driver\n\nTHE STUFF:\n- Deliver parcels on a set route\n- Valid driving licence and 2 years of van experience\n- A second language is a plus\n- Competitive pay and paid holidays\n- Send your CV to jobs@example.com",
+        );
+        let got: Vec<&str> = r.iter().map(|(role, _)| *role).collect();
+        assert_eq!(
+            got,
+            [
+                "responsibilities",
+                "requirements",
+                "nice",
+                "benefits",
+                "apply"
+            ]
+        );
+    }
+
+    #[test]
+    fn requirement_lines_under_a_duties_heading_are_requirements() {
+        let j = parse_job(
+            "Nurse\n\nDuties\n- Care for patients on the ward\n- 3 years of acute-care experience\n- Bachelor's degree in Nursing",
+            None,
+        );
+        assert_eq!(j.responsibilities, ["Care for patients on the ward"]);
+        assert_eq!(j.must_have.len(), 2);
+    }
+
+    #[test]
+    fn requirement_like_lines_never_leave_zero_requirements() {
+        let j = parse_job(
+            "Cook\n\nWhat you'll do\n- Prepare breakfast for 80 guests\n- Food hygiene certificate\n- Good knowledge of Levantine cuisine",
+            None,
+        );
+        assert!(!j.must_have.is_empty(), "{j:?}");
+    }
+
+    #[test]
+    fn keywords_are_said_by_the_ad() {
+        let text = "Marketing Specialist\n\nRequirements\n- 3 years running Google Ads and Meta Ads campaigns\n- Reporting in GA4 and Google Tag Manager, Power BI\n- Shopify or Salla stores\n- C# or Node.js is not needed";
+        let j = parse_job(text, None);
+        for k in [
+            "Google Ads",
+            "Meta Ads",
+            "GA4",
+            "Google Tag Manager",
+            "Power BI",
+            "Salla",
+            "C#",
+            "Node.js",
+        ] {
+            assert!(j.keywords.iter().any(|x| x == k), "{k}: {:?}", j.keywords);
+        }
+        let f = fold(text);
+        for k in &j.keywords {
+            assert!(f.contains(&fold(k)), "{k} is not in the ad");
+        }
+    }
 }

@@ -251,6 +251,13 @@ static NAME_STOP: &[&str] = &[
     "also", "yes", "no", "not", "other", "own", "both", "more", "most", "only", "new",
 ];
 
+/// Function words: never inside a name.
+static FUNCTION_WORDS: &[&str] = &[
+    "i", "we", "you", "our", "your", "the", "a", "an", "this", "that", "these", "please", "if",
+    "in", "on", "at", "for", "with", "and", "or", "of", "to", "by", "as", "from", "is", "are",
+    "be", "will", "can", "all", "any", "must", "should", "may", "it", "they", "plus",
+];
+
 fn name_stop(word: &str) -> bool {
     let f = fold(word);
     NAME_STOP.contains(&f.as_str()) || ACRONYM_STOP.iter().any(|a| a.eq_ignore_ascii_case(word))
@@ -311,6 +318,12 @@ pub fn find_names(text: &str) -> Vec<Extra> {
                 !cur.is_empty() // "Dynamics 365"
             } else if arabic {
                 !stop
+            } else if stop
+                && !cur.is_empty()
+                && namey(w)
+                && !FUNCTION_WORDS.contains(&fold(w).as_str())
+            {
+                true // "Google Tag Manager", "Salesforce Service Cloud"
             } else if !namey(w) || stop {
                 false
             } else if n == 0

@@ -826,6 +826,175 @@ fn split_title_company(t: &str) -> (String, Option<String>) {
     (t.to_string(), None)
 }
 
+static SKILL_AFTER_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:experience|background|knowledge|expertise|degree|diploma|proficiency|skills?|training|certificate|certification)\s+(?:in|with|of)\s+([A-Za-z][A-Za-z -]{2,50})")
+        .expect("static regex")
+});
+static SKILL_BEFORE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b([a-z][a-z-]{2,}(?: [a-z][a-z-]{2,})?)\s+experience\b")
+        .expect("static regex")
+});
+static SKILL_AFTER_AR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:خبر[ةه]|معرف[ةه]|إلمام|الإلمام|إجاد[ةه]|إتقان|بكالوريوس|دبلوم|شهاد[ةه]|مهار[ةه]|مهارات)\s+(?:[^\s،,.;()]+\s+){0,5}?(?:في|ب|بـ)\s+([^\s،,.;():]+(?:\s+[^\s،,.;():]+){0,3})")
+        .expect("static regex")
+});
+
+/// Words that qualify experience without naming a skill ("relevant experience").
+#[rustfmt::skip]
+const EXPERIENCE_ADJ: &[&str] = &[
+    "professional", "relevant", "proven", "hands-on", "previous", "prior", "solid", "strong",
+    "good", "excellent", "demonstrated", "practical", "similar", "related", "verifiable", "work",
+    "working", "industry", "production", "minimum", "total", "overall", "combined", "direct",
+    "the", "of", "your", "some", "any", "years", "year", "months", "with", "and", "or", "in",
+    "plus", "more", "least", "extensive", "significant", "recent", "real", "commercial", "full-time",
+];
+
+/// Domain phrases a requirement names as its object: "experience in highway or drainage
+/// design" → "highway", "drainage design"; "3 years of warehouse experience" → "warehouse";
+/// "خبرة 3 سنوات في المشاريع الإنشائية" → "المشاريع الإنشائية". Byte spans are in `line`.
+fn skill_phrases(line: &str) -> Vec<crate::terms::Extra> {
+    let mut out = Vec::new();
+    let mut push = |start: usize, text: &str| {
+        let t = text.trim();
+        let f = fold(t);
+        let generic = f.split(' ').any(|w| {
+            matches!(
+                w,
+                "related"
+                    | "similar"
+                    | "equivalent"
+                    | "relevant"
+                    | "field"
+                    | "subject"
+                    | "area"
+                    | "العمل"
+                    | "المجال"
+                    | "مجال"
+                    | "السعوديه"
+                    | "المملكه"
+            )
+        });
+        if t.chars().filter(|c| c.is_alphabetic()).count() < 3 || is_stop(&f) || generic {
+            return;
+        }
+        let off = text.find(t).unwrap_or(0);
+        out.push(crate::terms::Extra {
+            text: t.to_string(),
+            start: start + off,
+            end: start + off + t.len(),
+        });
+    };
+    for c in SKILL_AFTER_EN.captures_iter(line) {
+        let Some(m) = c.get(1) else { continue };
+        // stop at the first word that ends the noun phrase
+        let mut end = m.start();
+        for (words, w) in m.as_str().split(' ').enumerate() {
+            let f = fold(w);
+            if f.is_empty()
+                || words >= 3
+                || matches!(
+                    f.as_str(),
+                    "and"
+                        | "or"
+                        | "to"
+                        | "for"
+                        | "in"
+                        | "at"
+                        | "on"
+                        | "with"
+                        | "from"
+                        | "including"
+                        | "such"
+                        | "is"
+                        | "are"
+                        | "as"
+                        | "using"
+                        | "who"
+                        | "that"
+                )
+            {
+                break;
+            }
+            end += w.len() + usize::from(words > 0);
+        }
+        let mut start = m.start();
+        let mut piece = &line[start..end.min(line.len())];
+        for a in ["a ", "an ", "the "] {
+            if let Some(r) = piece.strip_prefix(a) {
+                start += a.len();
+                piece = r;
+            }
+        }
+        push(start, piece);
+        // "in highway or drainage design": the alternative after "or"
+        let rest = &line[end.min(line.len())..];
+        if let Some(r) = rest.strip_prefix(" or ") {
+            let alt: String = r
+                .split([',', '.', ';', '('])
+                .next()
+                .unwrap_or("")
+                .split(' ')
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ");
+            if alt.chars().next().is_some_and(|c| c.is_ascii_lowercase()) {
+                push(end + 4, &alt);
+            }
+        }
+    }
+    for c in SKILL_BEFORE_EN.captures_iter(line) {
+        let Some(m) = c.get(1) else { continue };
+        let words: Vec<&str> = m.as_str().split(' ').collect();
+        let keep: Vec<&str> = words
+            .iter()
+            .copied()
+            .skip_while(|w| EXPERIENCE_ADJ.contains(&fold(w).as_str()))
+            .collect();
+        if keep.is_empty()
+            || keep
+                .iter()
+                .any(|w| EXPERIENCE_ADJ.contains(&fold(w).as_str()))
+        {
+            continue;
+        }
+        let text = keep.join(" ");
+        let start = m.end() - text.len();
+        push(start, &text);
+    }
+    for c in SKILL_AFTER_AR.captures_iter(line) {
+        let Some(m) = c.get(1) else { continue };
+        // a noun phrase: a head word, an idafa second word, then definite ("ال…") words
+        let mut len = 0;
+        for (k, w) in m.as_str().split(' ').enumerate() {
+            let f = fold(w);
+            let definite = f.starts_with("ال");
+            let latin = w.chars().any(|c| c.is_ascii_alphabetic());
+            let stop = is_stop(&f) || matches!(f.as_str(), "منها" | "مجال" | "او" | "و");
+            if latin && k == 1 {
+                len = 0; // "صيانة أنظمة VRF": the phrase is the Latin name's, not a skill
+                break;
+            }
+            if latin || stop || f.chars().any(|c| c.is_ascii_digit()) {
+                break;
+            }
+            let prev_definite = k > 0
+                && m.as_str()
+                    .split(' ')
+                    .nth(k - 1)
+                    .is_some_and(|p| fold(p).starts_with("ال"));
+            if k == 0 || definite || (k == 1 && !prev_definite) {
+                len += w.len() + usize::from(k > 0);
+            } else {
+                break;
+            }
+        }
+        if len > 0 {
+            push(m.start(), &line[m.start()..m.start() + len]);
+        }
+    }
+    out
+}
+
 /// Skill/tool names and domain terms from the requirements (must-have first, then nice to
 /// have, then responsibilities), deduplicated case-insensitively: dictionary terms (shown
 /// by their canonical name when the ad writes it so, else as the ad writes them), then
@@ -880,6 +1049,9 @@ fn extract_keywords(job: &ParsedJob) -> Vec<String> {
             add(if said { shown } else { surface.to_string() }, false);
         }
         let mut extras = find_extras(line);
+        if !job.responsibilities.contains(line) {
+            extras.extend(skill_phrases(line));
+        }
         for n in find_names(line) {
             if !extras.iter().any(|e| e.start < n.end && n.start < e.end) {
                 extras.push(n);

@@ -789,12 +789,23 @@ fn push_line(
     let mut role = assign(line.head, &text);
     // prose under "About the role" / "About us" describes the job; its duties are listed
     // elsewhere (an ad with no headings at all keeps its duty sentences)
-    if !line.bullet
-        && line.block > 0
-        && role == Some(SectionRole::Responsibilities)
-        && matches!(line.head, Head::Content | Head::Role(SectionRole::About))
+    let descriptive = matches!(line.head, Head::Content | Head::Role(SectionRole::About));
+    if !line.bullet && line.block > 0 && role == Some(SectionRole::Responsibilities) && descriptive
     {
         role = Some(SectionRole::About);
+    }
+    // prose that only mentions skill words ("supported by a certified nursing assistant") is
+    // description; a requirement in prose states years, a degree or an obligation
+    if !line.bullet
+        && descriptive
+        && role == Some(SectionRole::Requirements)
+        && !cues(&text).req_strong
+    {
+        role = Some(SectionRole::About);
+    }
+    // "Schedule: nights", "Employment type: Full-time" before any heading: facts, not duties
+    if line.block == 0 && is_label_line(&text) && role == Some(SectionRole::Responsibilities) {
+        role = Some(SectionRole::Other);
     }
     if role.is_none() && line.bullet {
         undecided.push((out.len(), line.block));

@@ -570,7 +570,7 @@ pub static NICE_CUES: &[&str] = &[
 #[rustfmt::skip]
 pub static BENEFIT_CUES: &[&str] = &[
     "salary", "salaries", "pay", "paid", "compensation", "insurance", "leave", "vacation",
-    "holiday*", "pension", "allowance*", "housing", "gym", "discount*", "equity", "401k",
+    "holiday*", "pension", "allowance*", "housing", "membership", "discount*", "equity", "401k",
     "commission*", "bonus*", "retirement", "pto", "overtime", "tips", "perk*", "راتب", "رواتب", "تامين*", "التامين*",
     "اجاز*", "بدل", "بدلات", "سكن", "مواصلات", "عمول*", "حوافز", "مكافا*", "تذاكر", "طبي",
 ];

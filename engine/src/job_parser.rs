@@ -299,7 +299,7 @@ fn seniority_from_years(years: u32) -> &'static str {
 }
 
 static NICE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:a|an|big|huge|real|definite|is|are|as) (?:plus|bonus)\b|\bplus\W*$|\bnice to have\b|\bgood to have\b|\bgreat to have\b|\bwould be (?:great|nice|helpful)\b|\bbonus points\b|\bis an asset\b|ميزه")
+    Regex::new(r"(?i)\b(?:a|an|big|huge|real|definite|is|are|as) (?:plus|bonus)\b|\bplus\W*$|\bnice to have\b|\bgood to have\b|\bgreat to have\b|\bwould be (?:great|nice|helpful)\b|\bbonus points\b|^bonus if\b|\b(?:a |big |huge )?bonus if you\b|\bis an asset\b|ميزه")
         .expect("static regex")
 });
 static MONEY_RE: LazyLock<Regex> = LazyLock::new(|| {

@@ -13,6 +13,10 @@ fn corpus_accuracy_floors() {
         "corpus too small\n{report}"
     );
     assert!(m.jobs_en >= 15 && m.jobs_ar >= 15, "{report}");
+    assert!(
+        m.req_cross_lang.total >= 30,
+        "too few cross-language checks\n{report}"
+    );
     assert!(m.jobs_without_requirements.is_empty(), "{report}");
     assert_eq!(
         m.kw_grounded.hit, m.kw_grounded.total,

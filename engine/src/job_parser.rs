@@ -1,5 +1,13 @@
 //! Rule-based job-description parsing: title, company, location, seniority, the
 //! responsibilities / must-have / nice-to-have lists and keywords.
+//!
+//! Every bullet or sentence gets a [`SectionRole`] the way a recruiter reads an ad: from its
+//! heading — known headings, else the words the heading is made of, in English or Arabic —
+//! and from what the line says (years, degrees, licences and proficiency make a requirement;
+//! "preferred / a plus / يفضل" a nice-to-have; an opening duty verb a responsibility; pay,
+//! insurance and leave a benefit). Lines nothing decides take the majority role of their
+//! block, and an ad with requirement-like lines never ends with zero requirements.
+//! [`job_items`] exposes the roles for inspection and evaluation.
 
 use std::sync::LazyLock;
 

@@ -35,6 +35,10 @@ use crate::types::{
 /// split evenly between N and K (or all goes to K when there are no nice-to-haves either).
 /// So a resume meeting every must-have but nothing else scores at least 70, and one that
 /// meets none of them at most 30.
+///
+/// A job whose requirements could not be recognised is not scored as if everything were
+/// met: with no must-have requirements the score is halved (at most 50), and
+/// `report.warnings` says what was and was not evaluated.
 pub fn analyze(
     resume: &ParsedResume,
     resume_text: &str,
@@ -48,6 +52,9 @@ pub fn analyze(
     };
     analyze_in(resume, resume_text, job, retrieved, lang)
 }
+
+/// Score factor when the job has no must-have requirements (score at most 50).
+pub const NO_REQUIREMENTS_FACTOR: f32 = 0.5;
 
 /// [`analyze`] with the report language chosen explicitly ("en" or "ar").
 pub fn analyze_in(
@@ -110,7 +117,11 @@ pub fn analyze_in(
         (true, false) => (0.0, 0.50, 0.50),
         (true, true) => (0.0, 0.0, 1.0),
     };
-    let raw = 100.0 * (wm * m + wn * n + wk * kw_cov);
+    let mut raw = 100.0 * (wm * m + wn * n + wk * kw_cov);
+    if must.is_empty() {
+        // nothing the job requires was checked: the score says so by staying low
+        raw *= NO_REQUIREMENTS_FACTOR;
+    }
     let score = raw.round().clamp(0.0, 100.0) as u8;
 
     // requirement checks with evidence
@@ -487,10 +498,26 @@ fn suggestions(
 fn warnings(resume: &ParsedResume, job: &ParsedJob, ar: bool) -> Vec<String> {
     let mut out = Vec::new();
     if job.must_have.is_empty() {
-        out.push(if ar {
-            "لم يُعثر على قائمة متطلبات صريحة في إعلان الوظيفة؛ اعتمدت النتيجة على الكلمات المفتاحية.".to_string()
+        let basis_en = if job.nice_to_have.is_empty() {
+            "keywords only"
         } else {
-            "No explicit requirements were found in the job description; the score relies on keywords.".to_string()
+            "keywords and nice-to-haves only"
+        };
+        let basis_ar = if job.nice_to_have.is_empty() {
+            "الكلمات المفتاحية فقط"
+        } else {
+            "الكلمات المفتاحية والمتطلبات المفضلة فقط"
+        };
+        out.push(if ar {
+            format!("لم يُتعرف على قسم متطلبات في إعلان الوظيفة، فلم يُقيَّم أي متطلب أساسي؛ النتيجة مبنية على {basis_ar} ومحدودة بـ50 من 100.")
+        } else {
+            format!("No requirements section was recognised in the job ad, so no must-have requirement was evaluated; the score is based on {basis_en} and capped at 50.")
+        });
+    } else if job.must_have.len() == 1 {
+        out.push(if ar {
+            "لم يُتعرف إلا على متطلب أساسي واحد في إعلان الوظيفة؛ راجع بقية شروط الإعلان بنفسك.".to_string()
+        } else {
+            "Only one must-have requirement was recognised in the job ad; check the ad's other conditions yourself.".to_string()
         });
     }
     if job.keywords.is_empty() && job.must_have.is_empty() && job.nice_to_have.is_empty() {
@@ -515,4 +542,35 @@ fn warnings(resume: &ParsedResume, job: &ParsedJob, ar: bool) -> Vec<String> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_without_requirements_does_not_score_high() {
+        let text = "Jane Doe\n\nSkills\nPython, SQL, Tableau\n\nExperience\nData Analyst, Acme Corp\n2019 - 2024\n- Built dashboards in Tableau with SQL and Python\n";
+        let resume = crate::parse_resume(text, None);
+        let job = ParsedJob {
+            language: "en".into(),
+            keywords: vec!["Python".into(), "SQL".into(), "Tableau".into()],
+            ..ParsedJob::default()
+        };
+        let a = analyze(&resume, text, &job, &[]);
+        assert!(a.score <= 50, "{}", a.score);
+        assert!(
+            a.report
+                .warnings
+                .iter()
+                .any(|w| w.contains("No requirements section"))
+        );
+        let ar = analyze_in(&resume, text, &job, &[], "ar");
+        assert!(
+            ar.report
+                .warnings
+                .iter()
+                .any(|w| w.contains("لم يُتعرف على قسم متطلبات"))
+        );
+    }
 }

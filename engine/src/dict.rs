@@ -472,7 +472,8 @@ pub static RESUME_HEADINGS: &[(&str, &[&str])] = &[
     ]),
 ];
 
-/// Job-ad section headings (folded) by role: responsibilities, requirements, nice, other.
+/// Job-ad section headings by role: responsibilities, requirements, nice, benefits, apply,
+/// about and general (a heading about the job as a whole).
 #[rustfmt::skip]
 pub static JOB_HEADINGS: &[(&str, &[&str])] = &[
     ("responsibilities", &[
@@ -498,13 +499,138 @@ pub static JOB_HEADINGS: &[(&str, &[&str])] = &[
         "desirable", "extra credit", "يفضل", "مميزات اضافية", "من المستحسن", "يعتبر ميزة",
         "مهارات مفضلة", "المؤهلات المفضلة",
     ]),
-    ("other", &[
-        "about us", "about the company", "about the role", "the role", "benefits", "what we offer",
-        "perks", "how to apply", "compensation", "salary", "our offer", "why join us", "job description", "job summary", "description", "overview",
-        "about the job", "the opportunity", "ما نقدمه", "وصف الوظيفة", "الوصف الوظيفي",
-        "طريقة التقديم", "نبذة عن الشركة", "عن الوظيفة", "عن الشركة", "المزايا", "مزايا الوظيفة",
-        "كيفية التقديم",
+    ("benefits", &[
+        "benefits", "what we offer", "perks", "compensation", "salary", "our offer", "why join us",
+        "ما نقدمه", "المزايا", "مزايا الوظيفة",
     ]),
+    ("apply", &["how to apply", "طريقة التقديم", "كيفية التقديم"]),
+    ("about", &["about us", "about the company", "نبذة عن الشركة", "عن الشركة"]),
+    // describe the job as a whole: what a line under them is depends on what it says
+    ("general", &[
+        "about the role", "the role", "job description", "job summary", "description", "overview",
+        "about the job", "the opportunity", "وصف الوظيفة", "الوصف الوظيفي", "عن الوظيفة",
+    ]),
+];
+
+/// Heading cue words by section role, for headings not in [`JOB_HEADINGS`]: a heading is
+/// read by the words it is made of ("Your Qualifications", "Skills we need", "شروط
+/// التقديم"). Matched against folded words and their stems; a trailing `*` makes the cue a
+/// prefix. Earlier roles win over later ones when a heading has cues of several.
+#[rustfmt::skip]
+pub static JOB_HEADING_CUES: &[(&str, &[&str])] = &[
+    ("nice", &[
+        "nice", "bonus", "plus", "pluses", "prefer*", "desir*", "extra", "advantage*", "asset*",
+        "optional", "يفضل", "تفضيل*", "مفضل*", "مرغوب*", "مستحسن", "اضافي*", "ميزه", "تميز*",
+    ]),
+    ("apply", &[
+        "apply", "application*", "contact", "تقديم", "للتقديم", "التقديم", "ارسال", "التواصل",
+        "للتواصل", "تواصل",
+    ]),
+    ("benefits", &[
+        "benefit*", "offer*", "perk*", "compensat*", "salary", "salaries", "pay", "package",
+        "reward*", "why", "مزايا", "مزاي*", "نقدم*", "راتب", "رواتب", "امتياز*", "حوافز",
+        "مميزات", "تعويض*",
+    ]),
+    ("requirements", &[
+        "require*", "qualif*", "skill*", "must", "need*", "looking", "bring", "profile",
+        "candidate", "competenc*", "experience*", "background", "criteria", "eligib*", "expect*",
+        "متطلب*", "مؤهل*", "شرط", "شروط", "مطلوب*", "مهار*", "نبحث", "خبر*", "كفاء*", "مواصف*",
+        "نحتاج*", "تحتاج*", "نريد",
+    ]),
+    ("responsibilities", &[
+        "responsib*", "dut*", "task*", "do", "doing", "mission", "accountab*", "day", "impact",
+        "own", "ll", "will", "مهام", "مهمه", "مهم", "مسؤول*", "واجب*", "ستقوم", "ستعمل",
+    ]),
+    ("about", &["about", "company", "who", "نبذه", "عن", "نحن", "شركه", "الشركه"]),
+    ("general", &["role", "دور", "description", "overview", "summary", "opportunity", "position", "وصف", "الوظيفه", "وظيفه"]),
+];
+
+/// Content cues: words that make a line read as a requirement (experience, degree,
+/// proficiency, obligation) — folded prefixes when ending in `*`.
+#[rustfmt::skip]
+pub static REQUIREMENT_CUES: &[&str] = &[
+    "experienc*", "proficien*", "knowledg*", "familiar*", "understand*", "degree", "diploma",
+    "bachelor*", "master*", "licen*", "certif*", "qualif*", "fluen*", "must", "required",
+    "requirement*", "able", "ability", "skill*", "background", "expertise", "comfortable",
+    "capable", "minimum", "valid", "eligib*", "strong", "excellent", "solid", "proven",
+    "graduate*", "registered", "holder", "hold", "speak*", "written", "spoken",
+    "خبر*", "اجاد*", "اتقان", "ملم*", "المام*", "الالمام", "معرف*", "درايه", "شهاد*",
+    "بكالوريوس", "دبلوم", "ماجستير", "رخص*", "يجب", "مطلوب*", "قدر*", "القدر*", "طلاق*",
+    "حاصل*", "الحصول", "مؤهل*", "سنوات", "متمكن*", "امتلاك", "اتقان", "تخرج*", "خريج*",
+];
+
+/// Content cues of a nice-to-have ("… is a plus", "preferred", "يفضل", "ميزة").
+#[rustfmt::skip]
+pub static NICE_CUES: &[&str] = &[
+    "prefer*", "ideally", "desirabl*", "advantage*", "يفضل", "ويفضل",
+    "ميزه", "بميزه", "مفضل*", "مرغوب*", "مستحسن*", "تفضيل*",
+];
+
+/// Content cues of a benefit (pay, insurance, leave, allowances).
+#[rustfmt::skip]
+pub static BENEFIT_CUES: &[&str] = &[
+    "salary", "salaries", "pay", "paid", "compensation", "insurance", "leave", "vacation",
+    "holiday*", "pension", "allowance*", "housing", "membership", "discount*", "equity", "401k",
+    "commission*", "bonus*", "retirement", "pto", "overtime", "tips", "perk*", "راتب", "رواتب", "تامين*", "التامين*",
+    "اجاز*", "بدل", "بدلات", "سكن", "مواصلات", "عمول*", "حوافز", "مكافا*", "تذاكر", "طبي",
+];
+
+/// Content cues of application instructions.
+#[rustfmt::skip]
+pub static APPLY_CUES: &[&str] = &[
+    "apply", "applications", "submit", "send", "email", "e-mail", "deadline", "ارسل*", "للتقديم",
+    "التقديم", "يرجي", "ارسال",
+];
+
+/// Duty verbs that open a responsibility line ("Manage …", "Prepare …"), as English stems
+/// (see `text::fold::stem_en`) — Arabic duty lines are recognised by verbal-noun patterns.
+#[rustfmt::skip]
+pub static DUTY_VERBS: &[&str] = &[
+    "manag", "lead", "develop", "design", "build", "maintain", "prepar", "coordinat", "ensur",
+    "support", "creat", "handl", "conduct", "monitor", "report", "plan", "run", "assist",
+    "deliver", "driv", "own", "work", "collaborat", "provid", "perform", "review", "analyz",
+    "analys", "implement", "writ", "train", "teach", "serv", "greet", "install", "repair",
+    "inspect", "sell", "negotiat", "process", "track", "respond", "schedul", "organis", "organiz",
+    "administer", "record", "operat", "optimiz", "optimis", "launch", "present", "identify",
+    "reconcil", "audit", "draft", "advis", "mentor", "partner", "participat", "oversee",
+    "supervis", "evaluat", "assess", "test", "deploy", "configur", "troubleshoot", "diagnos",
+    "treat", "car", "administ", "document", "communicat", "liais", "answer", "cook", "clean",
+    "load", "unload", "pick", "pack", "ship", "dispatch", "stock", "order", "purchas", "budget",
+    "forecast", "measur", "improv", "research", "help", "guid", "follow", "execut", "grow",
+    "generat", "prospect", "qualify", "clos", "visit", "attend", "keep", "set", "mak", "tak",
+    "act", "updat", "produc", "edit", "publish", "captur", "shoot", "instal", "wir", "weld",
+    "fabricat", "calibrat", "check", "verify", "investigat", "resolv", "escalat", "welcom", "book",
+    "shap", "defin", "translat", "represent", "collect", "enter", "fil", "upsell", "cross-sell",
+    "demonstrat", "contribut", "champion", "facilitat", "moderat", "curat", "prototyp", "refactor",
+    "integrat", "migrat", "automat", "scal", "secur", "protect", "patrol", "survey", "estimat",
+    "submit", "count", "sort", "lift", "mix", "bak", "grill", "plat",
+];
+
+/// Arabic duty words that open a responsibility line and do not fit the verbal-noun
+/// patterns the parser checks.
+#[rustfmt::skip]
+pub static DUTY_WORDS_AR: &[&str] = &[
+    "العمل", "عمل", "بناء", "كتابه", "قياس", "رعايه", "صيانه", "قياده", "دعم", "حل", "جمع",
+    "بيع", "شراء", "نقل", "فحص", "وضع", "رفع", "خدمه", "ضمان", "قيادة", "الاشراف", "اشراف",
+];
+
+/// Degree fields in English and Arabic, for matching a degree requirement in one language
+/// against an education entry in the other (the common translated terms).
+#[rustfmt::skip]
+pub static FIELD_TRANSLATIONS: &[(&str, &str)] = &[
+    ("accounting", "المحاسبة"), ("accounting", "محاسبة"), ("finance", "المالية"),
+    ("finance", "التمويل"), ("economics", "الاقتصاد"), ("marketing", "التسويق"),
+    ("business administration", "إدارة الأعمال"), ("human resources", "الموارد البشرية"),
+    ("computer science", "علوم الحاسب"), ("computer science", "علوم الحاسوب"),
+    ("information technology", "تقنية المعلومات"), ("civil engineering", "الهندسة المدنية"),
+    ("civil engineering", "هندسة مدنية"), ("mechanical engineering", "الهندسة الميكانيكية"),
+    ("mechanical engineering", "هندسة ميكانيكية"), ("electrical engineering", "الهندسة الكهربائية"),
+    ("industrial engineering", "الهندسة الصناعية"), ("nursing", "التمريض"), ("nursing", "تمريض"),
+    ("pharmacy", "الصيدلة"), ("pharmacy", "صيدلة"), ("law", "القانون"), ("law", "الحقوق"),
+    ("mathematics", "الرياضيات"), ("statistics", "الإحصاء"), ("education", "التربية"),
+    ("arabic", "اللغة العربية"), ("english", "اللغة الإنجليزية"), ("medicine", "الطب"),
+    ("supply chain management", "إدارة سلاسل الإمداد"), ("logistics", "الخدمات اللوجستية"),
+    ("hospitality", "الضيافة"), ("graphic design", "التصميم الجرافيكي"),
 ];
 
 /// Words that say a header fragment is a job title.

@@ -13,7 +13,7 @@ use crate::types::Education;
 
 static DEGREE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:high school diploma|bachelor(?:'s)?(?: degree)?(?: of (?:science|arts|engineering|business administration|commerce|technology|laws))?|master(?:'s)?(?: degree)?(?: of (?:science|arts|engineering|business administration|laws))?|associate(?:'s)?(?: degree)?(?: of (?:science|arts|applied science))?|doctor(?:ate)?(?: of philosophy)?|diploma|mba|ph\.?\s?d\.?|b\.?\s?s\.?c?\.?|b\.?\s?a\.?|b\.?\s?eng\.?|b\.?\s?tech\.?|m\.?\s?s\.?c?\.?|m\.?\s?a\.?|m\.?\s?eng\.?|bsn|adn|بكالوريوس|ليسانس|ماجستير|دكتوراه|دبلوم)",
+        r"(?i)^(?:high school diploma|bachelor(?:'s)?(?: degree)?(?: of (?:science|arts|engineering|business administration|commerce|technology|laws))?|master(?:'s)?(?: degree)?(?: of (?:science|arts|engineering|business administration|laws))?|associate(?:'s)?(?: degree)?(?: of (?:science|arts|applied science))?|doctor(?:ate)?(?: of philosophy)?|diploma|mba|ph\.?\s?d\.?|b\.?\s?s\.?c?\.?|b\.?\s?a\.?|b\.?\s?eng\.?|b\.?\s?tech\.?|b\.?\s?b\.?\s?a\.?|b\.?\s?com\.?|ll\.?\s?b\.?|ll\.?\s?m\.?|m\.?\s?s\.?c?\.?|m\.?\s?a\.?|m\.?\s?eng\.?|bsn|adn|بكالوريوس|ليسانس|ماجستير|دكتوراه|دبلوم)",
     )
     .expect("static regex")
 });

@@ -235,7 +235,16 @@ fn item_present(idx: &ResumeIndex, it: &Item) -> bool {
 
 /// Check one requirement against the resume.
 pub(crate) fn evaluate(req: &str, idx: &ResumeIndex, out_lang: &str) -> ReqEval {
-    let items = requirement_items(req);
+    let mut items = requirement_items(req);
+    // "Bachelor's degree in Finance, Accounting or Economics": the field is the degree
+    // condition's business, not a list of skills the resume must name
+    if let Some((_, Some(field))) = degree_requirement(req) {
+        let ft = tokenize(&field);
+        items.retain(|it| match &it.what {
+            What::Term(t) => term_span(*t, &field, &ft).is_none(),
+            What::Extra(x) => !crate::fold::contains_phrase(&ft, x),
+        });
+    }
     let (all_items, gs) = skill_groups(req, &items);
     let present_of = |it: &Item| item_present(idx, it);
     let name_of = |it: &Item| -> String {
@@ -413,6 +422,12 @@ fn role_clause(req: &str) -> Option<Vec<String>> {
         .flat_map(|p| p.split(" or ").map(str::to_string).collect::<Vec<_>>())
         .flat_map(|p| p.split(" او ").map(str::to_string).collect::<Vec<_>>())
         .map(|p| {
+            // "corporate paralegal in a UK law firm" → "corporate paralegal"
+            let p = [
+                " in ", " at ", " for ", " with ", " within ", " في ", " لدى ",
+            ]
+            .iter()
+            .fold(p.as_str(), |acc, sep| acc.split(sep).next().unwrap_or(acc));
             p.trim()
                 .trim_start_matches("an ")
                 .trim_start_matches("a ")
@@ -471,18 +486,73 @@ fn degree_requirement(req: &str) -> Option<(u8, Option<String>)> {
         .collect();
     let level = *levels.iter().min()?;
     static FIELD_RE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?:\bin\b|\bof science in\b|في)\s+([^,.;()]+)").expect("static regex")
+        Regex::new(r"(?:\bin\b|\bof science in\b|في)\s+([^.;()0-9]+)").expect("static regex")
     });
-    let field = FIELD_RE.captures(&f).and_then(|c| c.get(1)).map(|m| {
-        let s = m.as_str();
-        let s = s.split(" from ").next().unwrap_or(s);
-        let s = s.split(" من ").next().unwrap_or(s);
-        s.trim().to_string()
+    // "بكالوريوس هندسة ميكانيكية", "بكالوريوس أو دبلوم تمريض": the field follows the
+    // degree word directly
+    static AR_FIELD_RE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?:بكالوريوس|ليسانس|دبلوم|ماجستير|دكتوراه)\s+([^.;،,()0-9]+)")
+            .expect("static regex")
     });
+    let ar_field = || {
+        AR_FIELD_RE.captures_iter(&f).find_map(|c| {
+            let m = c.get(1)?.as_str().trim();
+            let first = m.split_whitespace().next()?;
+            (!matches!(first, "او" | "في" | "من" | "مع" | "فني"))
+                .then(|| m.split_whitespace().take(4).collect::<Vec<_>>().join(" "))
+        })
+    };
+    let field = FIELD_RE
+        .captures(&f)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
+        .or_else(ar_field)
+        .map(|m| {
+            let m = m.as_str();
+            let s = m;
+            let s = s.split(" from ").next().unwrap_or(s);
+            let s = s.split(" من ").next().unwrap_or(s);
+            // "in Accounting, and 3 years …" / "in Finance with …": the field ends there
+            let s = [
+                ", and ",
+                " and at ",
+                " with ",
+                " and experience",
+                "، و",
+                " مع ",
+            ]
+            .iter()
+            .fold(s, |acc, sep| acc.split(sep).next().unwrap_or(acc));
+            let s = s.trim_end_matches([',', '،', ' ']);
+            s.trim().to_string()
+        });
     Some((level, field.filter(|x| !x.is_empty())))
 }
 
+/// Does the resume's education name the required field? "Finance, Accounting or
+/// Economics" needs one of them; a field is named by its words or, across languages, by a
+/// known translation ("Accounting" / "المحاسبة").
 fn field_matches(field: &str, idx: &ResumeIndex) -> bool {
+    let f = fold(field);
+    let alternatives: Vec<&str> = f
+        .split([',', '،', '/'])
+        .flat_map(|p| p.split(" or "))
+        .flat_map(|p| p.split(" او "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if alternatives.len() > 1 {
+        return alternatives
+            .iter()
+            .any(|a| field_alternative_matches(a, idx));
+    }
+    field_alternative_matches(field, idx)
+}
+
+fn field_alternative_matches(field: &str, idx: &ResumeIndex) -> bool {
+    if translated_field(field, idx) {
+        return true;
+    }
     const GENERIC: &[&str] = &[
         "related",
         "field",
@@ -493,6 +563,10 @@ fn field_matches(field: &str, idx: &ResumeIndex) -> bool {
         "recognised",
         "recognized",
         "discipline",
+        "quantitative",
+        "technical",
+        "subject",
+        "area",
         "معترف",
         "مجال",
         "ذي",
@@ -512,6 +586,25 @@ fn field_matches(field: &str, idx: &ResumeIndex) -> bool {
         .filter(|k| idx.edu_tokens.iter().any(|t| &t.key == *k))
         .count();
     hit * 2 >= want.len()
+}
+
+/// A degree field named in one language and studied in the other ("Human Resources" /
+/// "الموارد البشرية"): both sides are looked up in [`crate::dict::FIELD_TRANSLATIONS`].
+fn translated_field(field: &str, idx: &ResumeIndex) -> bool {
+    let f = crate::fold::keys(field);
+    let edu: Vec<&str> = idx.edu_tokens.iter().map(|t| t.key.as_str()).collect();
+    crate::dict::FIELD_TRANSLATIONS.iter().any(|(en, ar)| {
+        let (ke, ka) = (crate::fold::keys(en), crate::fold::keys(ar));
+        let named =
+            |k: &[String], hay: &[String]| !k.is_empty() && hay.windows(k.len()).any(|w| w == k);
+        let edu_has = |k: &[String]| {
+            !k.is_empty()
+                && edu
+                    .windows(k.len())
+                    .any(|w| w.iter().zip(k).all(|(a, b)| *a == b))
+        };
+        (named(&ke, &f) && edu_has(&ka)) || (named(&ka, &f) && edu_has(&ke))
+    })
 }
 
 /// Share of the requirement's content words found in the resume, with the best units.

@@ -221,6 +221,167 @@ pub fn find_extras(text: &str) -> Vec<Extra> {
     out
 }
 
+static LATIN_WORD_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9][A-Za-z0-9]*(?:[.+#&'’-][A-Za-z0-9]+)*[+#]*").expect("static regex")
+});
+
+/// Capitalised words that are not names of anything a candidate could have.
+#[rustfmt::skip]
+static NAME_STOP: &[&str] = &[
+    "i", "we", "you", "our", "your", "the", "a", "an", "this", "that", "these", "please", "if",
+    "in", "on", "at", "for", "with", "and", "or", "of", "to", "by", "as", "from", "is", "are",
+    "be", "will", "can", "all", "any", "must", "should", "may", "it", "they", "he", "she",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october",
+    "november", "december", "bachelor", "bachelors", "bachelor's", "master", "masters",
+    "master's", "degree", "diploma", "phd", "strong", "excellent", "good", "great", "solid",
+    "proven", "experience", "knowledge", "ability", "skills", "skill", "minimum", "min",
+    "years", "year", "plus", "bonus", "preferred", "required", "nice", "ideally", "familiarity",
+    "proficiency", "fluency", "fluent", "native", "advanced", "basic", "intermediate", "full",
+    "part", "time", "remote", "hybrid", "onsite", "on-site", "team", "company", "job", "role",
+    "position", "candidate", "candidates", "applicants", "salary", "benefits", "responsibilities",
+    "requirements", "qualifications", "duties", "summary", "overview", "about", "apply",
+    "contact", "location", "senior", "junior", "lead", "head", "manager", "certified",
+    "certificate", "certification", "license", "licence", "valid", "current", "high", "school",
+    "university", "college", "level", "entry", "new", "york", "saudi", "arabia", "uae", "dubai",
+    "riyadh", "jeddah", "cairo", "london", "day", "days", "week", "weeks", "month", "months",
+    "hours", "hour", "am", "pm", "sar", "aed", "usd", "eur", "gbp", "egp", "kwd", "qar",
+    "mr", "mrs", "ms", "dr", "etc", "e.g", "i.e", "ii", "iii", "iv", "one", "two", "three",
+    "four", "five", "who", "what", "how", "why", "when", "where", "some", "each", "every",
+    "also", "yes", "no", "not", "other", "own", "both", "more", "most", "only", "new",
+];
+
+/// Function words: never inside a name.
+static FUNCTION_WORDS: &[&str] = &[
+    "i", "we", "you", "our", "your", "the", "a", "an", "this", "that", "these", "please", "if",
+    "in", "on", "at", "for", "with", "and", "or", "of", "to", "by", "as", "from", "is", "are",
+    "be", "will", "can", "all", "any", "must", "should", "may", "it", "they", "plus",
+];
+
+fn name_stop(word: &str) -> bool {
+    let f = fold(word);
+    NAME_STOP.contains(&f.as_str()) || ACRONYM_STOP.iter().any(|a| a.eq_ignore_ascii_case(word))
+}
+
+/// Does a Latin word look like (part of) a product or tool name: capitalised, with a digit
+/// ("GA4"), inner capitals ("HubSpot") or a symbol ("Node.js", "C#")?
+fn namey(w: &str) -> bool {
+    let first_upper = w.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    // "GA4", "S3", "EC2" — not "12-hour" or "4x"
+    let has_digit = first_upper && w.chars().any(|c| c.is_ascii_digit());
+    let inner_upper = w.chars().skip(1).any(|c| c.is_ascii_uppercase());
+    // "Node.js", "C#", "C++" — not "a.m." or "e.g"
+    let symbol = (w.contains(['#', '+'])
+        && w.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        || w.split('.').nth(1).is_some_and(|x| x.len() >= 2)
+            && w.split('.').next().is_some_and(|x| x.len() >= 2);
+    first_upper || has_digit || inner_upper || symbol
+}
+
+/// Does this word open a sentence (start of text, or after . ! ? : ; or a bullet)?
+fn sentence_initial(text: &str, start: usize) -> bool {
+    let before = text.get(..start).unwrap_or("").trim_end();
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', ';', '؛', '•', '"', '“'])
+}
+
+/// Product and tool names that the dictionary does not know: runs of capitalised Latin
+/// words ("Google Tag Manager", "Shopify"), words with digits or symbols ("GA4", "Node.js")
+/// and any Latin run inside Arabic text ("حملات Google Ads و Meta"). A capitalised word
+/// that only opens a sentence ("Manage …") is not a name; nor are common words, degrees,
+/// months or currencies.
+pub fn find_names(text: &str) -> Vec<Extra> {
+    let arabic = text.chars().any(crate::fold::is_arabic);
+    let words: Vec<(usize, usize, &str)> = LATIN_WORD_RE
+        .find_iter(text)
+        .map(|m| (m.start(), m.end(), m.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < words.len() {
+        // a run: consecutive Latin words separated by single spaces only
+        let mut j = k + 1;
+        while j < words.len() {
+            let gap = text.get(words[j - 1].1..words[j].0).unwrap_or("");
+            if gap != " " {
+                break;
+            }
+            j += 1;
+        }
+        let run = &words[k..j];
+        k = j;
+        let mut parts: Vec<Vec<(usize, usize, &str)>> = Vec::new();
+        let mut cur: Vec<(usize, usize, &str)> = Vec::new();
+        for (n, &(a, b, w)) in run.iter().enumerate() {
+            let digits_only = w.chars().all(|c| c.is_ascii_digit());
+            let stop = NAME_STOP.contains(&fold(w).as_str());
+            let ok = if digits_only {
+                !cur.is_empty() // "Dynamics 365"
+            } else if arabic {
+                !stop
+            } else if stop
+                && !cur.is_empty()
+                && namey(w)
+                && !FUNCTION_WORDS.contains(&fold(w).as_str())
+            {
+                true // "Google Tag Manager", "Salesforce Service Cloud"
+            } else if !namey(w) || stop {
+                false
+            } else if n == 0
+                && sentence_initial(text, a)
+                && w.chars().skip(1).all(|c| c.is_ascii_lowercase())
+            {
+                // "Manage …" opens a sentence; "Google Ads …" is a name
+                let next_namey = run
+                    .get(n + 1)
+                    .is_some_and(|x| namey(x.2) && !NAME_STOP.contains(&fold(x.2).as_str()));
+                let st = crate::fold::stem_en(&fold(w));
+                next_namey && !crate::dict::DUTY_VERBS.iter().any(|v| *v == st)
+            } else {
+                true
+            };
+            if ok {
+                cur.push((a, b, w));
+            } else if !cur.is_empty() {
+                parts.push(std::mem::take(&mut cur));
+            }
+        }
+        if !cur.is_empty() {
+            parts.push(cur);
+        }
+        for p in parts {
+            // trim stop words at the edges of Arabic-context runs
+            let p: &[(usize, usize, &str)] = &p;
+            let (Some(first), Some(last)) = (p.first(), p.last()) else {
+                continue;
+            };
+            if p.len() == 1 && name_stop(first.2) {
+                continue;
+            }
+            if p.len() > 4 {
+                continue; // a title-cased sentence, not a name
+            }
+            let s = &text[first.0..last.1];
+            if s.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                continue;
+            }
+            if p.len() == 1
+                && s.chars().count() < 3
+                && !s
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '#' || c == '+')
+            {
+                continue;
+            }
+            out.push(Extra {
+                text: s.to_string(),
+                start: first.0,
+                end: last.1,
+            });
+        }
+    }
+    out
+}
+
 /// Is this folded word a stop word?
 pub fn is_stop(word: &str) -> bool {
     static SET: LazyLock<Vec<String>> = LazyLock::new(|| {

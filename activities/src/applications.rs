@@ -127,7 +127,9 @@ async fn base_cv(
 ) -> Result<ParsedResume, ActivityError> {
     if let Some(v) = &row.base_cv {
         let mut cv: ParsedResume = serde_json::from_value(v.clone()).map_err(|e| {
-            errors::permanent(format!("the CV given with this application is not valid: {e}"))
+            errors::permanent(format!(
+                "the CV given with this application is not valid: {e}"
+            ))
         })?;
         if cv.lang != "ar" && cv.lang != "en" {
             cv.lang = guess_lang(&cv).as_str().to_string();
@@ -241,7 +243,9 @@ async fn render_blocking<T: Send + 'static>(
         Ok(Err(join)) => Err(errors::permanent(format!(
             "rendering the {what} failed unexpectedly ({join})"
         ))),
-        Ok(Ok(Err(e))) => Err(errors::permanent(format!("could not render the {what}: {e}"))),
+        Ok(Ok(Err(e))) => Err(errors::permanent(format!(
+            "could not render the {what}: {e}"
+        ))),
         Ok(Ok(Ok(v))) => Ok(v),
     }
 }
@@ -388,9 +392,8 @@ impl ApplicationActivities {
             ..RunUsage::default()
         };
         let (pp, cp) = p.analyst.prices_per_million();
-        total.estimated_cost_usd = (usage.prompt_tokens as f64 * pp
-            + usage.completion_tokens as f64 * cp)
-            / 1_000_000.0;
+        total.estimated_cost_usd =
+            (usage.prompt_tokens as f64 * pp + usage.completion_tokens as f64 * cp) / 1_000_000.0;
         total
             .by_step
             .insert(shared::contracts::steps::PLAN_CV_CHANGES.into(), usage);

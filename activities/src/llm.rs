@@ -103,8 +103,7 @@ pub trait Analyst: Send + Sync {
 
 /// The offline engine's plan (also the source of the gaps on every path).
 pub fn offline_plan(req: &PlanRequest<'_>) -> PlannedCv {
-    let (plan, gaps) =
-        engine::cv::plan(req.cv, req.job, req.output_lang, req.custom_instructions);
+    let (plan, gaps) = engine::cv::plan(req.cv, req.job, req.output_lang, req.custom_instructions);
     PlannedCv { plan, gaps }
 }
 

@@ -4,6 +4,8 @@
 //! must yield the same name, e-mail, phone, employers, job count and top skills as
 //! the source. Arabic PDFs are also read with poppler's `pdftotext` for logical order.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use activities::applications::cv_document;
 use engine::{ParsedJob, ParsedResume};
 use shared::Lang;
@@ -155,7 +157,11 @@ fn an_arabic_cv_asked_for_in_english_still_reads_back() {
     let p = &PEOPLE[1];
     let (source, job, tailored) = tailor(p);
     let doc = cv_document(&tailored, &job, Lang::En, None);
-    assert_eq!(doc.sections[0].title.is_ascii(), true, "{:?}", doc.sections[0].title);
+    assert!(
+        doc.sections[0].title.is_ascii(),
+        "{:?}",
+        doc.sections[0].title
+    );
     let out = renderer.cv(&doc).unwrap();
     let back = reparse(&out.pdf, Lang::Ar);
     assert_eq!(back.contact.name, source.contact.name);

@@ -54,7 +54,11 @@ impl GenerateApplication {
             .summary("parse the job offer".to_string())
             .build();
         let offer = match ctx
-            .execute_activity(ApplicationActivities::parse_job_offer, g.clone(), offer_opts)
+            .execute_activity(
+                ApplicationActivities::parse_job_offer,
+                g.clone(),
+                offer_opts,
+            )
             .await
         {
             Ok(o) => o,
@@ -67,7 +71,11 @@ impl GenerateApplication {
             offer.must_have,
             offer.nice_to_have,
             offer.keywords,
-            if offer.reused_job { " (from the job)" } else { "" }
+            if offer.reused_job {
+                " (from the job)"
+            } else {
+                ""
+            }
         ));
 
         set_step(ctx, &PLAN, 1);

@@ -1,7 +1,10 @@
 //! Worker assembly: which workflows and activities run on the task queue.
 //! Used by `bin/worker.rs` and by the end-to-end test harness.
 
-use activities::{ApplicationActivities, JobActivities, OptimizeActivities, Providers, PurgeActivities, ResumeActivities};
+use activities::{
+    ApplicationActivities, JobActivities, OptimizeActivities, Providers, PurgeActivities,
+    ResumeActivities,
+};
 use anyhow::Context;
 use shared::config::Settings;
 use std::sync::Arc;

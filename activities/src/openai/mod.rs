@@ -395,7 +395,10 @@ impl Analyst for OpenAiAnalyst {
         let (plan, usage) = self
             .chat_json::<engine::cv::EditPlan>("cv edit plan", prompts::plan_cv(&req), |p| {
                 if p.changes.len() > 200 {
-                    Err(format!("{} changes is more than a CV can take", p.changes.len()))
+                    Err(format!(
+                        "{} changes is more than a CV can take",
+                        p.changes.len()
+                    ))
                 } else {
                     Ok(())
                 }

@@ -27,7 +27,11 @@ pub async fn wait_generation(user: &TestUser, id: &str) -> Value {
 }
 
 async fn create_application(user: &TestUser, body: Value) -> (String, Value) {
-    let d = user.post_json("/applications", &body).await.expect(202).clone();
+    let d = user
+        .post_json("/applications", &body)
+        .await
+        .expect(202)
+        .clone();
     let id = d["application"]["id"].as_str().unwrap().to_string();
     assert_eq!(
         d["workflow_id"],
@@ -81,7 +85,11 @@ async fn an_application_from_a_resume_gets_a_tailored_cv_and_cover_letter() {
     let user = stack().new_user().await;
     let resume = resume_from_text(&user, "resumes/en_backend_maya_lindqvist.md").await;
     let source: engine::ParsedResume = {
-        let r = user.get(&format!("/resumes/{resume}")).await.expect(200).clone();
+        let r = user
+            .get(&format!("/resumes/{resume}"))
+            .await
+            .expect(200)
+            .clone();
         serde_json::from_value(r["parsed_json"].clone()).unwrap()
     };
     let (id, created) = create_application(
@@ -107,16 +115,30 @@ async fn an_application_from_a_resume_gets_a_tailored_cv_and_cover_letter() {
     assert_eq!(d["status"], "draft");
     // The offer was parsed into a structured row.
     let offer = &d["job_offer"];
-    assert!(offer["title"].as_str().is_some_and(|t| !t.is_empty()), "{offer}");
+    assert!(
+        offer["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "{offer}"
+    );
     assert_eq!(offer["company"], "Ledgerline");
-    assert!(!offer["requirements"]["must"].as_array().unwrap().is_empty(), "{offer}");
+    assert!(
+        !offer["requirements"]["must"].as_array().unwrap().is_empty(),
+        "{offer}"
+    );
 
     let cv = latest_cv(&d);
     assert_eq!(cv["version_no"], 1);
     assert_eq!(cv["status"], "complete");
     assert_eq!(cv["lang"], "en");
-    assert!(cv["edit_report"]["rejected"].as_array().unwrap().is_empty(), "{cv}");
-    assert!(!cv["planned_changes"]["changes"].as_array().unwrap().is_empty());
+    assert!(
+        cv["edit_report"]["rejected"].as_array().unwrap().is_empty(),
+        "{cv}"
+    );
+    assert!(
+        !cv["planned_changes"]["changes"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     // Independent truthfulness check of the stored tailored CV.
     let tailored: TailoredCv = serde_json::from_value(cv["source_json"].clone()).unwrap();
@@ -130,8 +152,16 @@ async fn an_application_from_a_resume_gets_a_tailored_cv_and_cover_letter() {
     let pdf = download(cv["pdf_url"].as_str().expect("pdf_url")).await;
     assert!(pdf.starts_with(b"%PDF-"));
     let text = pdftotext(&pdf);
-    for must in ["Maya Lindqvist", "Parcelwise Logistics", "Brightloom", "maya.lindqvist@example.com"] {
-        assert!(text.contains(must), "{must} missing from the PDF text:\n{text}");
+    for must in [
+        "Maya Lindqvist",
+        "Parcelwise Logistics",
+        "Brightloom",
+        "maya.lindqvist@example.com",
+    ] {
+        assert!(
+            text.contains(must),
+            "{must} missing from the PDF text:\n{text}"
+        );
     }
     let back = reparse(&pdf, "en");
     assert_eq!(back.contact.name.as_deref(), Some("Maya Lindqvist"));
@@ -160,7 +190,10 @@ async fn an_application_from_a_resume_gets_a_tailored_cv_and_cover_letter() {
     assert!(letter_docx.starts_with(b"PK"));
 
     // Progress reads as done once complete.
-    assert!(d["progress"].is_null() || d["progress"]["step"] == "done", "{d}");
+    assert!(
+        d["progress"].is_null() || d["progress"]["step"] == "done",
+        "{d}"
+    );
 }
 
 #[tokio::test]
@@ -194,7 +227,10 @@ async fn an_arabic_application_from_an_inline_cv_renders_right_to_left() {
     let text = pdftotext(&pdf);
     assert!(text.contains(&name), "{name} not in:\n{text}");
     for employer in &employers {
-        assert!(text.contains(employer.as_str()), "{employer} not in:\n{text}");
+        assert!(
+            text.contains(employer.as_str()),
+            "{employer} not in:\n{text}"
+        );
     }
     let back = reparse(&pdf, "ar");
     assert_eq!(back.contact.name.as_deref(), Some(name.as_str()));
@@ -248,9 +284,17 @@ async fn regenerating_adds_a_version_and_reports_unsupported_instructions_as_gap
     assert_eq!(cvs.len(), 2, "{d}");
     let v2 = latest_cv(&d);
     assert_eq!(v2["version_no"], 2);
-    assert!(v2["custom_instructions"].as_str().unwrap().contains("Kubernetes"));
+    assert!(
+        v2["custom_instructions"]
+            .as_str()
+            .unwrap()
+            .contains("Kubernetes")
+    );
     let gaps = v2["edit_report"]["gaps"].to_string();
-    assert!(gaps.contains("Kubernetes"), "the unsupported request is a gap: {gaps}");
+    assert!(
+        gaps.contains("Kubernetes"),
+        "the unsupported request is a gap: {gaps}"
+    );
     assert!(
         !v2["source_json"].to_string().contains("Kubernetes"),
         "Kubernetes must not get into the CV"
@@ -260,7 +304,11 @@ async fn regenerating_adds_a_version_and_reports_unsupported_instructions_as_gap
     // Version 1 stays downloadable.
     let v1 = cvs.iter().find(|c| c["version_no"] == 1).unwrap();
     assert_eq!(v1["status"], "complete");
-    assert!(download(v1["pdf_url"].as_str().unwrap()).await.starts_with(b"%PDF-"));
+    assert!(
+        download(v1["pdf_url"].as_str().unwrap())
+            .await
+            .starts_with(b"%PDF-")
+    );
     let _ = v1_pdf;
 }
 
@@ -292,11 +340,17 @@ async fn an_application_for_an_existing_job_reuses_its_parsed_posting() {
         .blob_dir
         .join(format!("applications/{}/{id}", user.id));
     assert!(dir.join("v1/cv.pdf").exists(), "{}", dir.display());
-    user.delete(&format!("/applications/{id}")).await.expect(200);
-    user.get(&format!("/applications/{id}")).await.expect_error(404, "not_found");
-    e2e::eventually(Duration::from_secs(30), "the documents to be deleted", || async {
-        (!dir.join("v1/cv.pdf").exists()).then_some(())
-    })
+    user.delete(&format!("/applications/{id}"))
+        .await
+        .expect(200);
+    user.get(&format!("/applications/{id}"))
+        .await
+        .expect_error(404, "not_found");
+    e2e::eventually(
+        Duration::from_secs(30),
+        "the documents to be deleted",
+        || async { (!dir.join("v1/cv.pdf").exists()).then_some(()) },
+    )
     .await;
     let res = reqwest::get(cv["pdf_url"].as_str().unwrap()).await.unwrap();
     assert_ne!(res.status(), 200, "a deleted CV no longer downloads");
@@ -315,13 +369,23 @@ async fn the_cloud_plan_goes_through_the_cv_editor() {
     let d = wait_generation(&user, &id).await;
     assert_eq!(d["generation_status"], "complete", "{d}");
     let cv = latest_cv(&d);
-    assert!(cv["engine"].as_str().unwrap().starts_with("openai:"), "{cv}");
-    assert!(cv["token_usage"]["total_tokens"].as_u64().unwrap() > 0, "{cv}");
+    assert!(
+        cv["engine"].as_str().unwrap().starts_with("openai:"),
+        "{cv}"
+    );
+    assert!(
+        cv["token_usage"]["total_tokens"].as_u64().unwrap() > 0,
+        "{cv}"
+    );
     // The fake model's invented achievement was rejected, with a reason, and is nowhere.
     let rejected = cv["edit_report"]["rejected"].as_array().unwrap();
     assert_eq!(rejected.len(), 1, "{cv}");
     assert!(!rejected[0]["reason"].as_str().unwrap().is_empty());
-    assert!(!cv["source_json"].to_string().contains(e2e::openai::INVENTED));
+    assert!(
+        !cv["source_json"]
+            .to_string()
+            .contains(e2e::openai::INVENTED)
+    );
     let pdf = download(cv["pdf_url"].as_str().unwrap()).await;
     let text = pdftotext(&pdf);
     assert!(!text.contains("Google"), "{text}");

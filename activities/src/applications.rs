@@ -260,6 +260,7 @@ impl ApplicationActivities {
         ctx: ActivityContext,
         input: GenRef,
     ) -> Result<OfferParsed, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let row = load(p, &ctx, &input).await?;
         {
@@ -363,6 +364,7 @@ impl ApplicationActivities {
         ctx: ActivityContext,
         input: GenRef,
     ) -> Result<Planned, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let row = load(p, &ctx, &input).await?;
         let cv = base_cv(p, input.user_id, &row).await?;
@@ -429,6 +431,7 @@ impl ApplicationActivities {
         ctx: ActivityContext,
         input: GenRef,
     ) -> Result<Applied, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let row = load(p, &ctx, &input).await?;
         let cv = base_cv(p, input.user_id, &row).await?;
@@ -488,6 +491,7 @@ impl ApplicationActivities {
         ctx: ActivityContext,
         input: GenRef,
     ) -> Result<RenderedDocs, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let row = load(p, &ctx, &input).await?;
         let cv = tailored(&row)?;
@@ -533,9 +537,10 @@ impl ApplicationActivities {
     #[activity]
     pub async fn store_cv(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: GenRef,
     ) -> Result<StoredCv, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let path = |kind: &str, ext: &str| {
             application_document_path(
@@ -597,9 +602,10 @@ impl ApplicationActivities {
     #[activity]
     pub async fn fail_generation(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: GenFail,
     ) -> Result<(), ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let g = &input.generation;
         remove_documents(p, g).await?;

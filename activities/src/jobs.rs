@@ -145,6 +145,7 @@ impl JobActivities {
         ctx: ActivityContext,
         input: JobRef,
     ) -> Result<JobStart, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let job = load(&self.p, &ctx, &input).await?;
         let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
         jobs::set_status(
@@ -172,6 +173,7 @@ impl JobActivities {
         ctx: ActivityContext,
         input: JobRef,
     ) -> Result<N8nDispatch, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let Some(webhook) = p.n8n.job_url.clone() else {
             return Ok(N8nDispatch::NotConfigured);
@@ -201,9 +203,10 @@ impl JobActivities {
     #[activity]
     pub async fn apply_n8n_job(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: ApplyN8nJob,
     ) -> Result<N8nJobOutcome, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let row = {
             let mut conn = p.db.acquire().await.map_err(errors::db)?;
@@ -263,6 +266,7 @@ impl JobActivities {
         ctx: ActivityContext,
         input: JobRef,
     ) -> Result<JobFetched, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let job = load(p, &ctx, &input).await?;
         let url = job
@@ -312,6 +316,7 @@ impl JobActivities {
         ctx: ActivityContext,
         input: JobRef,
     ) -> Result<JobParsed, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let job = load(p, &ctx, &input).await?;
         let body = job
@@ -366,6 +371,7 @@ impl JobActivities {
         ctx: ActivityContext,
         input: JobRef,
     ) -> Result<JobIndexed, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let job = load(p, &ctx, &input).await?;
         let body = job.job_description.clone().unwrap_or_default();
@@ -391,9 +397,10 @@ impl JobActivities {
     #[activity]
     pub async fn fail_job(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: JobFail,
     ) -> Result<(), ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
         jobs::fail_run(
             &mut conn,

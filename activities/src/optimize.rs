@@ -182,6 +182,7 @@ impl OptimizeActivities {
         ctx: ActivityContext,
         input: RunRef,
     ) -> Result<Prepared, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let mut conn = p.db.acquire().await.map_err(errors::db)?;
         let job = jobs::get_job(&mut conn, input.user_id, input.job_id)
@@ -265,6 +266,7 @@ impl OptimizeActivities {
         ctx: ActivityContext,
         input: RunRef,
     ) -> Result<Searched, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let l = load(p, &ctx, &input).await?;
         let reqs = requirements(&l.parsed_job);
@@ -338,6 +340,7 @@ impl OptimizeActivities {
         ctx: ActivityContext,
         input: RunRef,
     ) -> Result<Analyzed, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let l = load(p, &ctx, &input).await?;
         let retrieved = retrieved_from(&l.run);
@@ -399,6 +402,7 @@ impl OptimizeActivities {
         ctx: ActivityContext,
         input: RunRef,
     ) -> Result<Generated, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let l = load(p, &ctx, &input).await?;
         let retrieved = retrieved_from(&l.run);

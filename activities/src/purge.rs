@@ -20,9 +20,10 @@ impl PurgeActivities {
     #[activity]
     pub async fn resume_still_exists(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: PurgeResumeInput,
     ) -> Result<bool, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
         Ok(
             shared::db::resumes::get_resume(&mut conn, input.user_id, input.resume_id)
@@ -38,9 +39,10 @@ impl PurgeActivities {
     #[activity]
     pub async fn confirm_resume_deleted(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: PurgeResumeInput,
     ) -> Result<(), ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
         let still_there =
             shared::db::resumes::get_resume(&mut conn, input.user_id, input.resume_id)
@@ -59,9 +61,10 @@ impl PurgeActivities {
     #[activity]
     pub async fn delete_resume_files(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: PurgeResumeInput,
     ) -> Result<u64, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         self.p
             .blobs
             .delete_prefix(&shared::storage::resume_prefix(
@@ -76,9 +79,10 @@ impl PurgeActivities {
     #[activity]
     pub async fn delete_resume_vectors(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: PurgeResumeInput,
     ) -> Result<u64, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let mut n = self
             .p
             .indexer

@@ -210,6 +210,7 @@ impl ResumeActivities {
         ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<N8nDispatch, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let Some(webhook) = p.n8n.resume_url.clone() else {
             return Ok(N8nDispatch::NotConfigured);
@@ -258,6 +259,7 @@ impl ResumeActivities {
         ctx: ActivityContext,
         input: ApplyN8n,
     ) -> Result<N8nOutcome, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let v = VersionRef {
             user_id: input.user_id,
@@ -339,6 +341,7 @@ impl ResumeActivities {
         ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<Extracted, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let version = load(p, &ctx, &input).await?;
         if version.parse_status == ParseStatus::Failed {
@@ -412,6 +415,7 @@ impl ResumeActivities {
         ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<Structured, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let version = load(p, &ctx, &input).await?;
         let raw = version
@@ -431,6 +435,7 @@ impl ResumeActivities {
         ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<Indexed, ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
         let version = load(p, &ctx, &input).await?;
         let raw = version.raw_text.clone().unwrap_or_default();
@@ -465,9 +470,10 @@ impl ResumeActivities {
     #[activity]
     pub async fn mark_embedding_failed(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: VersionRef,
     ) -> Result<(), ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
         resumes::set_embedding_status(
             &mut conn,
@@ -484,9 +490,10 @@ impl ResumeActivities {
     #[activity]
     pub async fn mark_failed(
         self: Arc<Self>,
-        _ctx: ActivityContext,
+        ctx: ActivityContext,
         input: FailVersion,
     ) -> Result<(), ActivityError> {
+        let _beat = crate::heartbeat::start(&ctx);
         let mut conn = self.p.db.acquire().await.map_err(errors::db)?;
         resumes::mark_parse_failed(&mut conn, input.user_id, input.version_id, &input.reason)
             .await

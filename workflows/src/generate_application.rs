@@ -51,6 +51,7 @@ impl GenerateApplication {
                     .non_retryable_error_types([activities::errors::PERMANENT])
                     .build(),
             )
+            .heartbeat_timeout(support::HEARTBEAT_TIMEOUT)
             .summary("parse the job offer".to_string())
             .build();
         let offer = match ctx

@@ -50,6 +50,7 @@ impl OptimizeJob {
                     .non_retryable_error_types([activities::errors::PERMANENT])
                     .build(),
             )
+            .heartbeat_timeout(support::HEARTBEAT_TIMEOUT)
             .summary("open the run (waits for the resume to be parsed)".to_string())
             .build();
         let prepared = match ctx

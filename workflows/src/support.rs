@@ -89,6 +89,11 @@ where
     Err(ApplicationFailure::non_retryable(reason).into())
 }
 
+/// Every activity heartbeats (see `activities::heartbeat`): a worker that dies
+/// mid-activity is noticed after this long and the activity is retried elsewhere,
+/// instead of after its whole start-to-close timeout.
+pub const HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Options for short DB/CPU activities: each attempt bounded, retried with
 /// backoff for transient faults, and never longer than `total` overall.
 pub fn activity_options(summary: &str, attempt: Duration, total: Duration) -> ActivityOptions {
@@ -104,6 +109,7 @@ pub fn activity_options(summary: &str, attempt: Duration, total: Duration) -> Ac
             .non_retryable_error_types([activities::errors::PERMANENT])
             .build(),
     )
+    .heartbeat_timeout(HEARTBEAT_TIMEOUT)
     .summary(summary.to_string())
     .build()
 }

@@ -653,6 +653,7 @@ struct Labels {
     present: &'static str,
     cv_for: &'static str,
     application_for: &'static str,
+    applicant: &'static str,
 }
 
 fn labels(lang: Lang) -> Labels {
@@ -668,6 +669,7 @@ fn labels(lang: Lang) -> Labels {
             present: "حتى الآن",
             cv_for: "السيرة الذاتية",
             application_for: "طلب التقدم لوظيفة",
+            applicant: "المتقدم للوظيفة",
         },
         Lang::En => Labels {
             summary: "Summary",
@@ -680,6 +682,7 @@ fn labels(lang: Lang) -> Labels {
             present: "Present",
             cv_for: "CV",
             application_for: "Application for",
+            applicant: "The applicant",
         },
     }
 }
@@ -836,7 +839,12 @@ pub fn cv_document(
     };
     render::CvDocument {
         lang: render_lang(direction),
-        name: name.clone(),
+        // A CV given without a name (an inline `base_cv` may lack one) still renders.
+        name: if name.trim().is_empty() {
+            l.cv_for.to_string()
+        } else {
+            name.clone()
+        },
         headline: r.headline.clone(),
         contact: contact_lines(r),
         summary: r.summary.clone().filter(|s| !s.trim().is_empty()),
@@ -879,7 +887,12 @@ fn letter_document(
     };
     render::CoverLetter {
         lang: render_lang(direction),
-        sender_name: text.signature.clone(),
+        sender_name: [Some(text.signature.as_str()), cv.contact.name.as_deref()]
+            .into_iter()
+            .flatten()
+            .find(|n| !n.trim().is_empty())
+            .unwrap_or(l.applicant)
+            .to_string(),
         sender_contact: contact_lines(cv),
         date: None,
         recipient: company,

@@ -184,3 +184,23 @@ fn cv_text_is_printed_as_data_never_as_markup() {
     let text = squash(&pdftotext(&out.pdf));
     assert!(text.contains(tricky), "printed literally:\n{text}");
 }
+
+#[test]
+fn a_cv_without_a_name_or_bullets_still_renders() {
+    let renderer = render::Renderer::new().unwrap();
+    let (mut source, job, _) = tailor(&PEOPLE[0]);
+    source.contact.name = None;
+    for e in &mut source.experience {
+        e.bullets.clear();
+    }
+    let tailored = engine::cv::TailoredCv {
+        resume: source.clone(),
+        section_order: Vec::new(),
+    };
+    for lang in [Lang::En, Lang::Ar] {
+        let out = renderer
+            .cv(&cv_document(&tailored, &job, lang, None))
+            .unwrap();
+        assert!(out.pdf.starts_with(b"%PDF-"));
+    }
+}

@@ -129,6 +129,7 @@ mod tests {
             ("ParsedJob", strict_schema::<ParsedJob>()),
             ("Analysis", strict_schema::<Analysis>()),
             ("Optimized", strict_schema::<Optimized>()),
+            ("EditPlan", strict_schema::<engine::cv::EditPlan>()),
         ] {
             assert_eq!(s["type"], "object", "{name}");
             assert_eq!(strict_violations(&s), Vec::<String>::new(), "{name}");

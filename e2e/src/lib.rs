@@ -289,16 +289,32 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
     let db_url = fresh_database("e2e").await?;
 
     let wrapper = repo_root().join("scripts/temporal-child");
-    let port = free_port()?;
-    let env = WorkflowEnvironment::start_local(
-        LocalWorkflowEnvironmentOptions::builder()
-            .server_executable(EphemeralExe::ExistingPath(wrapper.display().to_string()))
-            .port(port)
-            .extra_args(dev_server_args())
-            .build(),
-    )
-    .await
-    .context("start the Temporal dev server (is `temporal` on PATH? run scripts/test)")?;
+    // The SDK gives the dev server 5 s to answer; on a loaded two-core machine (other
+    // test binaries, builds) that is sometimes too short: try again on a new port.
+    let mut attempt = 0;
+    let (env, port) = loop {
+        attempt += 1;
+        let port = free_port()?;
+        match WorkflowEnvironment::start_local(
+            LocalWorkflowEnvironmentOptions::builder()
+                .server_executable(EphemeralExe::ExistingPath(wrapper.display().to_string()))
+                .port(port)
+                .extra_args(dev_server_args())
+                .build(),
+        )
+        .await
+        {
+            Ok(env) => break (env, port),
+            Err(e) if attempt < 4 => {
+                eprintln!("the Temporal dev server did not come up (attempt {attempt}): {e}");
+            }
+            Err(e) => {
+                return Err(anyhow::Error::new(e).context(
+                    "start the Temporal dev server (is `temporal` on PATH? run scripts/test)",
+                ));
+            }
+        }
+    };
     let client: Client = env.client().clone();
     let temporal_target = format!("http://127.0.0.1:{port}");
 

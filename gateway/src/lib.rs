@@ -38,6 +38,21 @@ pub async fn serve_state(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let drain = std::time::Duration::from_secs(state.settings.shutdown_drain_secs);
+    let draining = state.clone();
+    // On the signal: report not-ready first (load balancers stop routing here), keep
+    // serving for the drain period, then stop accepting and finish in-flight requests.
+    let shutdown = async move {
+        shutdown.await;
+        draining
+            .draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        tracing::info!(
+            drain_secs = drain.as_secs(),
+            "draining: /readyz answers 503, requests are still served"
+        );
+        tokio::time::sleep(drain).await;
+    };
     let app = router(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

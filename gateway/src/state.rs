@@ -24,6 +24,8 @@ pub struct App {
     pub blobs: Arc<dyn BlobStore>,
     /// Verifies the gateway's own download links (`/files/...`).
     pub signer: UrlSigner,
+    /// Set on SIGTERM: `/readyz` answers 503 while the gateway drains.
+    pub draining: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Clone)]
@@ -102,6 +104,7 @@ impl App {
             users,
             blobs,
             signer,
+            draining: std::sync::atomic::AtomicBool::new(false),
         })
     }
 }

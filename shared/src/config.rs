@@ -68,6 +68,10 @@ pub struct Settings {
     /// else creates those rows; turn it off on Supabase's own database (GoTrue
     /// creates the row at sign-up, and a deleted account must stay deleted).
     pub provision_users: bool,
+    /// After SIGTERM the gateway answers `/readyz` with 503 for this long while it
+    /// still serves requests, so a load balancer stops sending new ones before the
+    /// listener closes (then in-flight requests finish: graceful shutdown).
+    pub shutdown_drain_secs: u64,
 
     /// Temporal frontend, `host:port` or `http(s)://host:port`.
     pub temporal_address: String,
@@ -170,6 +174,7 @@ impl Default for Settings {
             database_max_connections: 10,
             run_migrations: true,
             provision_users: true,
+            shutdown_drain_secs: 5,
             temporal_address: "http://127.0.0.1:7233".into(),
             temporal_namespace: "default".into(),
             task_queue: "smartresume".into(),

@@ -103,3 +103,51 @@ async fn starting_work_is_rate_limited_per_user_with_retry_after() {
     ga.get("/resumes").await.expect(200);
     gb.post_json("/resumes/from-text", &body).await.expect(202);
 }
+
+#[tokio::test]
+async fn livez_and_readyz_answer_without_a_token() {
+    let anon = stack().anonymous();
+    assert_eq!(anon.get("/livez").await.expect(200)["status"], "ok");
+    let ready = anon.get("/readyz").await;
+    assert_eq!(ready.expect(200)["status"], "ok");
+    // Liveness ignores the dependencies; readiness does not.
+    let gw = gateway_with(&[("temporal_address", "127.0.0.1:1")]).await;
+    gw.get("/livez").await.expect(200);
+    let e = gw.get("/readyz").await;
+    let e = e.expect_error(503, "unavailable");
+    assert!(e["message"].as_str().unwrap().contains("temporal"), "{e}");
+}
+
+#[tokio::test]
+async fn after_sigterm_readyz_says_503_while_requests_are_still_served() {
+    let s = stack();
+    let mut settings = s.settings.clone();
+    settings.shutdown_drain_secs = 3;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(gateway::serve(settings, listener, async {
+        let _ = stopped.await;
+    }));
+    let mut user = s.new_user().await;
+    user.base_url = base;
+    user.get("/readyz").await.expect(200);
+
+    stop.send(()).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let e = user.get("/readyz").await;
+    let e = e.expect_error(503, "unavailable");
+    assert!(
+        e["message"].as_str().unwrap().contains("shutting down"),
+        "{e}"
+    );
+    // Still serving while it drains: liveness and real requests.
+    user.get("/livez").await.expect(200);
+    user.get("/resumes").await.expect(200);
+    // Then it stops.
+    tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("the gateway stops after the drain")
+        .unwrap()
+        .unwrap();
+}

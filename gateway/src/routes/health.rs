@@ -32,6 +32,43 @@ pub struct Health {
     )
 )]
 pub async fn health(State(state): State<AppState>) -> Response {
+    check(&state).await
+}
+
+/// Liveness for an orchestrator: the process answers. Never looks at Postgres or
+/// Temporal (an outage there must not get the gateway restarted).
+#[utoipa::path(
+    get, path = "/livez", operation_id = "livez", tag = "health",
+    responses((status = 200, description = "The process is up", body = Envelope<Probe>))
+)]
+pub async fn livez() -> Response {
+    crate::envelope::ok(Probe { status: "ok" })
+}
+
+/// Readiness for an orchestrator or load balancer: 503 while the gateway drains after
+/// SIGTERM, or while Postgres or Temporal is unreachable (as `/health`); 200 otherwise.
+#[utoipa::path(
+    get, path = "/readyz", operation_id = "readyz", tag = "health",
+    responses(
+        (status = 200, description = "Ready for traffic", body = Envelope<Health>),
+        (status = 503, description = "`unavailable`: draining after SIGTERM, or Postgres or Temporal unreachable", body = ErrorEnvelope),
+    )
+)]
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return ApiError::Unavailable("the gateway is shutting down").into_response();
+    }
+    check(&state).await
+}
+
+/// What `/livez` says.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Probe {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+async fn check(state: &AppState) -> Response {
     let db = async {
         tokio::time::timeout(
             Duration::from_secs(3),

@@ -29,6 +29,8 @@ pub fn table(upload_limit: usize) -> (Router<AppState>, utoipa::openapi::OpenApi
     let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         // Public
         .routes(routes!(health::health))
+        .routes(routes!(health::livez))
+        .routes(routes!(health::readyz))
         .routes(routes!(docs::openapi_json))
         .routes(routes!(docs::docs_page))
         .routes(routes!(docs::parsed_resume_schema))

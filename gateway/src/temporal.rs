@@ -18,8 +18,7 @@ use std::time::Duration;
 use std::{sync::Arc, time::Instant};
 use temporalio_client::{
     Client, ClientOptions, ConnectionOptions, WorkflowCancelOptions, WorkflowGetResultOptions,
-    WorkflowIdConflictPolicy,
-    WorkflowQueryOptions, WorkflowSignalOptions, WorkflowStartOptions,
+    WorkflowIdConflictPolicy, WorkflowQueryOptions, WorkflowSignalOptions, WorkflowStartOptions,
     errors::WorkflowInteractionError,
 };
 use temporalio_common::{

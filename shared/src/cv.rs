@@ -56,9 +56,17 @@ pub struct CvContact {
 /// One role. Dates are `YYYY` or `YYYY-MM`; a current role has no `end`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CvExperience {
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+    )]
     pub company: String,
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+    )]
     pub title: String,
     #[schema(max_length = 300, pattern = r"^[^\u0000]*$")]
     pub location: Option<String>,
@@ -77,9 +85,17 @@ pub struct CvExperience {
 /// One education entry: `degree` as written, `field` the subject when separate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct CvEducation {
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+    )]
     pub institution: String,
-    #[schema(min_length = 1, max_length = 300, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+    )]
     pub degree: String,
     #[schema(max_length = 300, pattern = r"^[^\u0000]*$")]
     pub field: Option<String>,
@@ -189,7 +205,23 @@ fn is_date(s: &str) -> bool {
     let year = b.len() >= 4 && b[..4].iter().all(u8::is_ascii_digit);
     match b.len() {
         4 => year,
-        7 => year && b[4] == b'-' && matches!(&s[5..7], "01" | "02" | "03" | "04" | "05" | "06" | "07" | "08" | "09" | "10" | "11" | "12"),
+        7 => {
+            year && b[4] == b'-'
+                && matches!(
+                    &s[5..7],
+                    "01" | "02"
+                        | "03"
+                        | "04"
+                        | "05"
+                        | "06"
+                        | "07"
+                        | "08"
+                        | "09"
+                        | "10"
+                        | "11"
+                        | "12"
+                )
+        }
         _ => false,
     }
 }
@@ -298,8 +330,18 @@ impl StructuredCv {
         c.entries("certifications", &self.certifications, MAX_LIST);
         if c.list("sections", &self.sections, MAX_SECTIONS) {
             for (i, s) in self.sections.iter().enumerate() {
-                c.text(&format!("sections[{i}].heading"), &s.heading, MAX_SHORT_CHARS, false);
-                c.text(&format!("sections[{i}].text"), &s.text, MAX_SECTION_TEXT_CHARS, false);
+                c.text(
+                    &format!("sections[{i}].heading"),
+                    &s.heading,
+                    MAX_SHORT_CHARS,
+                    false,
+                );
+                c.text(
+                    &format!("sections[{i}].text"),
+                    &s.text,
+                    MAX_SECTION_TEXT_CHARS,
+                    false,
+                );
             }
         }
         let has_name = k.name.as_deref().is_some_and(|n| !n.trim().is_empty());

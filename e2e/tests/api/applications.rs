@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-const JOB: &str = "Senior Backend Engineer\nLedgerline Payments\nRequirements: Rust, PostgreSQL, Kafka";
+const JOB: &str =
+    "Senior Backend Engineer\nLedgerline Payments\nRequirements: Rust, PostgreSQL, Kafka";
 
 fn base_cv() -> Value {
     json!({
@@ -33,7 +34,11 @@ async fn create(user: &TestUser, body: Value) -> Value {
 }
 
 async fn create_inline(user: &TestUser) -> String {
-    let d = create(user, json!({ "base_cv": base_cv(), "job_description": JOB })).await;
+    let d = create(
+        user,
+        json!({ "base_cv": base_cv(), "job_description": JOB }),
+    )
+    .await;
     d["application"]["id"].as_str().unwrap().to_string()
 }
 
@@ -118,7 +123,11 @@ async fn from_a_parsed_resume_and_a_posting_text() {
 #[tokio::test]
 async fn from_an_inline_cv_and_an_existing_job() {
     let user = stack().new_user().await;
-    let d = create(&user, json!({ "base_cv": base_cv(), "job_description": JOB })).await;
+    let d = create(
+        &user,
+        json!({ "base_cv": base_cv(), "job_description": JOB }),
+    )
+    .await;
     let app = &d["application"];
     assert!(app["resume_id"].is_null());
     assert_eq!(app["job_description"], JOB);
@@ -141,7 +150,11 @@ async fn from_an_inline_cv_and_an_existing_job() {
         std::time::Duration::from_secs(90),
         "the job's posting to be parsed",
         || async {
-            let j = user.get(&format!("/jobs/{job_id}")).await.expect(200).clone();
+            let j = user
+                .get(&format!("/jobs/{job_id}"))
+                .await
+                .expect(200)
+                .clone();
             (!j["parsed_json"].is_null()).then_some(())
         },
     )
@@ -169,18 +182,27 @@ async fn validation_errors_name_the_field() {
         async move { user.post_json("/applications", &body).await }
     };
     // Both or neither of resume_id / base_cv, job_description / job_id.
-    let f = fields(&post(json!({ "resume_id": resume, "base_cv": base_cv(), "job_description": JOB })).await);
+    let f = fields(
+        &post(json!({ "resume_id": resume, "base_cv": base_cv(), "job_description": JOB })).await,
+    );
     assert!(f["resume_id"].as_str().unwrap().contains("not both"), "{f}");
     let f = fields(&post(json!({ "job_description": JOB })).await);
     assert!(f["resume_id"].is_string(), "{f}");
-    let f = fields(&post(json!({ "base_cv": base_cv(), "job_description": JOB, "job_id": resume })).await);
-    assert!(f["job_description"].as_str().unwrap().contains("not both"), "{f}");
+    let f = fields(
+        &post(json!({ "base_cv": base_cv(), "job_description": JOB, "job_id": resume })).await,
+    );
+    assert!(
+        f["job_description"].as_str().unwrap().contains("not both"),
+        "{f}"
+    );
     let f = fields(&post(json!({ "base_cv": base_cv() })).await);
     assert!(f["job_description"].is_string(), "{f}");
     let f = fields(&post(json!({ "base_cv": base_cv(), "job_description": "   " })).await);
     assert_eq!(f["job_description"], "must not be empty");
     // Output language.
-    let f = fields(&post(json!({ "base_cv": base_cv(), "job_description": JOB, "output_lang": "fr" })).await);
+    let f = fields(
+        &post(json!({ "base_cv": base_cv(), "job_description": JOB, "output_lang": "fr" })).await,
+    );
     assert!(f["output_lang"].is_string(), "{f}");
     // base_cv, field by field.
     let mut bad = base_cv();
@@ -203,11 +225,16 @@ async fn validation_errors_name_the_field() {
     ] {
         assert!(f[field].is_string(), "{field} missing in {f}");
     }
-    let f = fields(&post(json!({ "base_cv": { "experience": [{ "company": "X" }] }, "job_description": JOB })).await);
+    let f = fields(
+        &post(json!({ "base_cv": { "experience": [{ "company": "X" }] }, "job_description": JOB }))
+            .await,
+    );
     assert!(f["base_cv.experience[0]"].is_string(), "{f}");
     let f = fields(&post(json!({ "base_cv": {}, "job_description": JOB })).await);
     assert!(f["base_cv.contact.name"].is_string(), "{f}");
-    let f = fields(&post(json!({ "base_cv": { "skills": vec!["x"; 201] }, "job_description": JOB })).await);
+    let f = fields(
+        &post(json!({ "base_cv": { "skills": vec!["x"; 201] }, "job_description": JOB })).await,
+    );
     assert!(f["base_cv.skills"].is_string(), "{f}");
     let f = fields(&post(json!({ "base_cv": "a CV", "job_description": JOB })).await);
     assert!(f["base_cv"].is_string(), "{f}");
@@ -227,7 +254,10 @@ async fn validation_errors_name_the_field() {
     // Oversized bodies.
     let huge = json!({ "base_cv": base_cv(), "job_description": "x".repeat(3 * 1024 * 1024) });
     post(huge).await.expect_error(413, "payload_too_large");
-    assert_eq!(user.get("/applications").await.expect(200)["items"], json!([]));
+    assert_eq!(
+        user.get("/applications").await.expect(200)["items"],
+        json!([])
+    );
 }
 
 /// A resume row whose only version is in `status` (no workflow behind it).
@@ -259,16 +289,36 @@ async fn a_resume_not_parsed_yet_is_a_conflict_and_a_failed_one_invalid() {
     let db = s.db().await;
     let pending = resume_in_state(&db, user.id, "parsing").await;
     let e = user
-        .post_json("/applications", &json!({ "resume_id": pending, "job_description": JOB }))
+        .post_json(
+            "/applications",
+            &json!({ "resume_id": pending, "job_description": JOB }),
+        )
         .await;
     let err = e.expect_error(409, "conflict");
-    assert!(err["message"].as_str().unwrap().contains("still being parsed"), "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("still being parsed"),
+        "{err}"
+    );
     let failed = resume_in_state(&db, user.id, "failed").await;
     let r = user
-        .post_json("/applications", &json!({ "resume_id": failed, "job_description": JOB }))
+        .post_json(
+            "/applications",
+            &json!({ "resume_id": failed, "job_description": JOB }),
+        )
         .await;
-    assert!(fields(&r)["resume_id"].as_str().unwrap().contains("could not be read"));
-    assert_eq!(user.get("/applications").await.expect(200)["items"], json!([]));
+    assert!(
+        fields(&r)["resume_id"]
+            .as_str()
+            .unwrap()
+            .contains("could not be read")
+    );
+    assert_eq!(
+        user.get("/applications").await.expect(200)["items"],
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -284,7 +334,10 @@ async fn regenerating_makes_the_next_version_and_conflicts_while_one_runs() {
     let db = s.db().await;
     finish_generation(&db, &id).await;
     let r = user
-        .post_json(&path, &json!({ "custom_instructions": "lead with Kafka", "output_lang": "ar" }))
+        .post_json(
+            &path,
+            &json!({ "custom_instructions": "lead with Kafka", "output_lang": "ar" }),
+        )
         .await;
     let d = r.expect(202);
     assert_eq!(d["workflow_id"], format!("generate-application-{id}-v2"));
@@ -402,11 +455,12 @@ async fn the_worker_output_is_shown_with_signed_links() {
         .await
         .expect_error(404, "not_found");
     for table in ["cvs", "cover_letters", "job_offers"] {
-        let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table} where user_id = $1"))
-            .bind(user.id)
-            .fetch_one(&db)
-            .await
-            .unwrap();
+        let n: i64 =
+            sqlx::query_scalar(&format!("select count(*) from {table} where user_id = $1"))
+                .bind(user.id)
+                .fetch_one(&db)
+                .await
+                .unwrap();
         assert_eq!(n, 0, "{table}");
     }
     user.delete(&format!("/applications/{id}"))
@@ -422,9 +476,7 @@ async fn status_and_notes_are_updated() {
     let patch = |body: Value| {
         let user = user.clone();
         let path = path.clone();
-        async move {
-            TestUser::send(user.request(reqwest::Method::PATCH, &path).json(&body)).await
-        }
+        async move { TestUser::send(user.request(reqwest::Method::PATCH, &path).json(&body)).await }
     };
     let d = patch(json!({ "status": "applied", "notes": "Sent on Monday" })).await;
     let d = d.expect(200);
@@ -475,7 +527,10 @@ async fn communications_and_action_points_are_tracked() {
     assert_eq!(second.expect(201)["occurred_at"], "2026-12-01T12:00:00Z");
     // Now by default.
     let third = user
-        .post_json(&comms, &json!({ "channel": "linkedin", "direction": "inbound", "body": "Hi" }))
+        .post_json(
+            &comms,
+            &json!({ "channel": "linkedin", "direction": "inbound", "body": "Hi" }),
+        )
         .await;
     let third = third.expect(201).clone();
     let page = user.get(&format!("{comms}?limit=2")).await;
@@ -491,7 +546,10 @@ async fn communications_and_action_points_are_tracked() {
     assert!(rest["next_cursor"].is_null());
     // Validation in the envelope, field by field.
     let r = user
-        .post_json(&comms, &json!({ "channel": "fax", "direction": "sideways", "body": "" }))
+        .post_json(
+            &comms,
+            &json!({ "channel": "fax", "direction": "sideways", "body": "" }),
+        )
         .await;
     let f = fields(&r);
     for field in ["channel", "direction", "body"] {
@@ -504,15 +562,21 @@ async fn communications_and_action_points_are_tracked() {
 
     let points = format!("/applications/{id}/action_points");
     let p = user
-        .post_json(&points, &json!({ "title": "Send portfolio", "due_at": "2026-12-10T17:00:00Z" }))
+        .post_json(
+            &points,
+            &json!({ "title": "Send portfolio", "due_at": "2026-12-10T17:00:00Z" }),
+        )
         .await;
     let p = p.expect(201).clone();
     assert_eq!(p["done"], false);
     assert_eq!(p["due_at"], "2026-12-10T17:00:00Z");
     let pid = p["id"].as_str().unwrap();
-    user.post_json(&points, &json!({ "title": "Prepare for the interview", "done": true }))
-        .await
-        .expect(201);
+    user.post_json(
+        &points,
+        &json!({ "title": "Prepare for the interview", "done": true }),
+    )
+    .await
+    .expect(201);
     assert!(fields(&user.post_json(&points, &json!({ "title": " " })).await)["title"].is_string());
     let list = user.get(&points).await;
     assert_eq!(list.expect(200)["items"].as_array().unwrap().len(), 2);
@@ -547,14 +611,20 @@ async fn other_users_ids_are_not_found_everywhere() {
     let other = s.new_user().await;
     let id = create_inline(&owner).await;
     let point = owner
-        .post_json(&format!("/applications/{id}/action_points"), &json!({ "title": "T" }))
+        .post_json(
+            &format!("/applications/{id}/action_points"),
+            &json!({ "title": "T" }),
+        )
         .await;
     let pid = point.expect(201)["id"].as_str().unwrap().to_string();
     // A resume of the owner is not usable by the other user either.
     let db = s.db().await;
     let resume = resume_in_state(&db, owner.id, "parsed").await;
     other
-        .post_json("/applications", &json!({ "resume_id": resume, "job_description": JOB }))
+        .post_json(
+            "/applications",
+            &json!({ "resume_id": resume, "job_description": JOB }),
+        )
         .await
         .expect_error(404, "not_found");
 
@@ -589,7 +659,10 @@ async fn other_users_ids_are_not_found_everywhere() {
     ] {
         r.expect_error(404, "not_found");
     }
-    assert_eq!(other.get("/applications").await.expect(200)["items"], json!([]));
+    assert_eq!(
+        other.get("/applications").await.expect(200)["items"],
+        json!([])
+    );
     // Untouched for the owner.
     let g = owner.get(&app).await;
     let g = g.expect(200);
@@ -607,9 +680,15 @@ async fn with_temporal_down_nothing_is_left_queued() {
         .await;
     let user = s.new_user().await.on(&base);
     let r = user
-        .post_json("/applications", &json!({ "base_cv": base_cv(), "job_description": JOB }))
+        .post_json(
+            "/applications",
+            &json!({ "base_cv": base_cv(), "job_description": JOB }),
+        )
         .await;
     let e = r.expect_error(503, "unavailable");
     assert!(e["message"].as_str().unwrap().contains("temporal"), "{e}");
-    assert_eq!(user.get("/applications").await.expect(200)["items"], json!([]));
+    assert_eq!(
+        user.get("/applications").await.expect(200)["items"],
+        json!([])
+    );
 }

@@ -2,8 +2,8 @@
 //! One binary, one shared stack (see `e2e::stack`); each test uses its own users.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod auth;
 mod applications;
+mod auth;
 mod basics;
 mod cloud;
 mod health;

@@ -161,12 +161,16 @@ async fn application_tables_are_isolated_as_behind_postgrest() {
         "action_points",
     ];
     for table in TABLES {
-        let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table} where user_id = $1"))
-            .bind(b.id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(n, 1, "{table}: B's row must exist for the test to mean anything");
+        let n: i64 =
+            sqlx::query_scalar(&format!("select count(*) from {table} where user_id = $1"))
+                .bind(b.id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            n, 1,
+            "{table}: B's row must exist for the test to mean anything"
+        );
     }
 
     let claims_a = json!({ "sub": a.id, "role": "authenticated", "aud": "authenticated" });
@@ -196,7 +200,10 @@ async fn application_tables_are_isolated_as_behind_postgrest() {
 
     // Forging a row owned by B is refused by every table's policy.
     let forgeries = [
-        ("applications", "insert into applications (user_id, base_cv) values ($1, '{}')"),
+        (
+            "applications",
+            "insert into applications (user_id, base_cv) values ($1, '{}')",
+        ),
         ("job_offers", "insert into job_offers (user_id) values ($1)"),
         (
             "cvs",
@@ -228,19 +235,26 @@ async fn application_tables_are_isolated_as_behind_postgrest() {
             .execute(&mut *tx)
             .await
             .expect_err(&format!("{table}: RLS must refuse a row for another user"));
-        assert!(err.to_string().contains("row-level security"), "{table}: {err}");
+        assert!(
+            err.to_string().contains("row-level security"),
+            "{table}: {err}"
+        );
         tx.rollback().await.unwrap();
     }
 
     // B still has everything.
     for table in TABLES {
-        let n: i64 = sqlx::query_scalar(&format!("select count(*) from {table} where user_id = $1"))
-            .bind(b.id)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let n: i64 =
+            sqlx::query_scalar(&format!("select count(*) from {table} where user_id = $1"))
+                .bind(b.id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
         assert_eq!(n, 1, "{table}");
     }
     let g = b.get(&format!("/applications/{app}")).await;
-    assert_eq!(g.expect(200)["cvs"][0]["cover_letter"]["body_text"], "Dear team");
+    assert_eq!(
+        g.expect(200)["cvs"][0]["cover_letter"]["body_text"],
+        "Dear team"
+    );
 }

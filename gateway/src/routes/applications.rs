@@ -129,14 +129,14 @@ impl utoipa::PartialSchema for CreateApplicationBody {
             "experience",
             ArrayBuilder::new().items(
                 AnyOfBuilder::new()
-                    .item(ObjectBuilder::new().property(
-                        "current",
-                        ObjectBuilder::new().enum_values(Some([false])),
-                    ))
-                    .item(ObjectBuilder::new().property(
-                        "end",
-                        ObjectBuilder::new().schema_type(Type::Null),
-                    )),
+                    .item(
+                        ObjectBuilder::new()
+                            .property("current", ObjectBuilder::new().enum_values(Some([false]))),
+                    )
+                    .item(
+                        ObjectBuilder::new()
+                            .property("end", ObjectBuilder::new().schema_type(Type::Null)),
+                    ),
             ),
         );
         let base_cv_rules = ObjectBuilder::new().property(
@@ -242,7 +242,7 @@ fn check_base_cv(problems: &mut Problems, raw: &serde_json::Value) -> Option<Str
 /// Where the CV comes from.
 enum CvSource {
     Resume(Uuid),
-    Inline(StructuredCv),
+    Inline(Box<StructuredCv>),
 }
 
 /// Where the offer comes from.
@@ -328,7 +328,11 @@ async fn start_generation(
                 cv_id: cv.id,
                 version_no: cv.version_no,
             },
-            summary: summary(cv.version_no, app.position.as_deref(), app.company.as_deref()),
+            summary: summary(
+                cv.version_no,
+                app.position.as_deref(),
+                app.company.as_deref(),
+            ),
             search_attributes: temporal::attributes(
                 user_id,
                 &[(&contracts::SA_APPLICATION_ID, app.id.to_string())],
@@ -385,7 +389,9 @@ pub async fn create(
             None
         }
         (Some(id), None) => Some(CvSource::Resume(id)),
-        (None, Some(raw)) => check_base_cv(&mut problems, raw).map(CvSource::Inline),
+        (None, Some(raw)) => {
+            check_base_cv(&mut problems, raw).map(|cv| CvSource::Inline(Box::new(cv)))
+        }
     };
     let description = req
         .job_description
@@ -447,7 +453,7 @@ pub async fn create(
         }
         CvSource::Inline(cv) => (
             None,
-            Some(serde_json::to_value(&cv).map_err(anyhow::Error::from)?),
+            Some(serde_json::to_value(&*cv).map_err(anyhow::Error::from)?),
         ),
     };
     let (job_id, job_description, company, position) = match offer_source {
@@ -700,8 +706,7 @@ pub async fn regenerate(
         GenerationStatus::Queued | GenerationStatus::Processing
     ) {
         return Err(ApiError::Conflict(
-            "a CV of this application is already being generated; try again when it is done"
-                .into(),
+            "a CV of this application is already being generated; try again when it is done".into(),
         ));
     }
     if app.resume_id.is_none() && app.base_cv.is_none() {
@@ -889,8 +894,7 @@ pub async fn delete(
         GenerationStatus::Queued | GenerationStatus::Processing
     );
     if running {
-        let workflow_id =
-            contracts::generate_application_workflow_id(id, app.cv_count.max(1));
+        let workflow_id = contracts::generate_application_workflow_id(id, app.cv_count.max(1));
         state
             .temporal
             .cancel::<GenerateApplicationWorkflow>(&workflow_id, "application deleted")

@@ -10,8 +10,7 @@ use crate::{
     routes::views::{ActionPointView, CommunicationView, ListQuery},
     state::AppState,
     validate::{
-        Problems, check_datetime, check_len, check_no_nul, check_required_text, non_empty,
-        present,
+        Problems, check_datetime, check_len, check_no_nul, check_required_text, non_empty, present,
     },
 };
 use axum::{
@@ -34,11 +33,7 @@ pub const MAX_BODY_CHARS: usize = 50_000;
 pub const MAX_ACTION_TITLE_CHARS: usize = 500;
 
 fn created<T: serde::Serialize>(data: T) -> Response {
-    (
-        StatusCode::CREATED,
-        Json(Envelope { data, error: None }),
-    )
-        .into_response()
+    (StatusCode::CREATED, Json(Envelope { data, error: None })).into_response()
 }
 
 /// The application must be the caller's (else 404).
@@ -106,7 +101,8 @@ pub async fn create_communication(
     ApiJson(req): ApiJson<NewCommunicationRequest>,
 ) -> ApiResult<Response> {
     let mut problems = Problems::default();
-    let channel = check_enum::<CommunicationChannel>(&mut problems, "channel", req.channel.as_deref());
+    let channel =
+        check_enum::<CommunicationChannel>(&mut problems, "channel", req.channel.as_deref());
     let direction =
         check_enum::<CommunicationDirection>(&mut problems, "direction", req.direction.as_deref());
     check_no_nul(&mut problems, &[("subject", req.subject.as_deref())]);
@@ -321,12 +317,9 @@ pub async fn update_action_point(
             problems.add("title", "must not be null");
             None
         }
-        Some(Some(t)) => check_required_text(
-            &mut problems,
-            "title",
-            Some(t),
-            MAX_ACTION_TITLE_CHARS,
-        ),
+        Some(Some(t)) => {
+            check_required_text(&mut problems, "title", Some(t), MAX_ACTION_TITLE_CHARS)
+        }
     };
     let due_at = match &req.due_at {
         None => None,

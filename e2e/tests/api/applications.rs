@@ -118,6 +118,18 @@ async fn from_a_parsed_resume_and_a_posting_text() {
     // Listed, newest first.
     let list = user.get("/applications").await;
     assert_eq!(list.expect(200)["items"][0]["id"], id);
+
+    // Deleted while its generation is still queued: the run is cancelled
+    // (best effort) and the application is gone.
+    let del = user.delete(&format!("/applications/{id}")).await;
+    assert_eq!(del.expect(200), &json!({ "deleted": true }));
+    user.get(&format!("/applications/{id}"))
+        .await
+        .expect_error(404, "not_found");
+    assert_eq!(
+        user.get("/applications").await.expect(200)["items"],
+        json!([])
+    );
 }
 
 #[tokio::test]

@@ -17,8 +17,8 @@ use shared::contracts::{self, Progress};
 use std::time::Duration;
 use std::{sync::Arc, time::Instant};
 use temporalio_client::{
-    Client, ClientOptions, ConnectionOptions, WorkflowGetResultOptions, WorkflowIdConflictPolicy,
-    WorkflowQueryOptions, WorkflowSignalOptions, WorkflowStartOptions,
+    Client, ClientOptions, ConnectionOptions, WorkflowCancelOptions, WorkflowGetResultOptions,
+    WorkflowIdConflictPolicy, WorkflowQueryOptions, WorkflowSignalOptions, WorkflowStartOptions,
     errors::WorkflowInteractionError,
 };
 use temporalio_common::{
@@ -214,6 +214,27 @@ impl Temporal {
                 tracing::error!(error = %e, workflow_id, "signal failed");
                 Err(ApiError::Unavailable("temporal"))
             }
+        }
+    }
+
+    /// Ask a workflow to stop (best effort): `false` when Temporal could not
+    /// be told (unreachable, or no such run); the reason goes to the log.
+    pub async fn cancel<W>(&self, workflow_id: &str, reason: &str) -> bool
+    where
+        W: HasWorkflowDefinition<Run = W> + Send + Sync + 'static,
+    {
+        let Ok(client) = self.client().await else {
+            return false;
+        };
+        let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
+        let opts = WorkflowCancelOptions::builder().reason(reason).build();
+        match tokio::time::timeout(QUERY_TIMEOUT, handle.cancel(opts)).await {
+            Ok(Ok(())) => true,
+            Ok(Err(e)) => {
+                tracing::debug!(error = %e, workflow_id, "cancel failed");
+                false
+            }
+            Err(_) => false,
         }
     }
 

@@ -155,3 +155,60 @@ pub fn account_missing(e: sqlx::Error) -> ApiError {
         e.into()
     }
 }
+
+/// For PATCH bodies: tells an absent field (`None`) from an explicit `null`
+/// (`Some(None)`). Use with `#[serde(default, deserialize_with = "present")]`.
+pub fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// An RFC 3339 date-time (`2026-12-02T09:30:00Z`); `None` when not given or bad.
+pub fn check_datetime(
+    problems: &mut Problems,
+    field: &str,
+    raw: Option<&str>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let raw = raw?;
+    match chrono::DateTime::parse_from_rfc3339(raw.trim()) {
+        Ok(t) => Some(t.with_timezone(&chrono::Utc)),
+        Err(_) => {
+            problems.add(
+                field,
+                "must be an RFC 3339 date-time such as 2026-12-02T09:30:00Z",
+            );
+            None
+        }
+    }
+}
+
+/// A required text field: present, not blank, at most `max` characters.
+pub fn check_required_text(
+    problems: &mut Problems,
+    field: &str,
+    raw: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    match raw {
+        None => {
+            problems.add(field, "is required");
+            None
+        }
+        Some(t) if t.contains('\0') => {
+            problems.add(field, "must not contain NUL (U+0000) characters");
+            None
+        }
+        Some(t) if t.trim().is_empty() => {
+            problems.add(field, "must not be empty");
+            None
+        }
+        Some(t) if t.chars().count() > max => {
+            problems.add(field, format!("must be at most {max} characters"));
+            None
+        }
+        Some(t) => Some(t.to_string()),
+    }
+}

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod config;
 pub mod contracts;
+pub mod cv;
 pub mod db;
 pub mod domain;
 pub mod storage;

@@ -2,6 +2,7 @@
 //! One binary, one shared stack (see `e2e::stack`); each test uses its own users.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod applications;
 mod auth;
 mod basics;
 mod cloud;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-/// The paths of API.md this gateway serves (applications are not here yet).
+/// The paths of API.md this gateway serves.
 const CONTRACT: &[(&str, &[&str])] = &[
     ("/health", &["get"]),
     ("/resumes", &["get"]),
@@ -23,6 +23,12 @@ const CONTRACT: &[(&str, &[&str])] = &[
     ("/jobs/{id}", &["get"]),
     ("/jobs/{id}/refine", &["post"]),
     ("/jobs/{id}/optimizations", &["get"]),
+    ("/applications", &["get", "post"]),
+    ("/applications/{id}", &["get", "patch", "delete"]),
+    ("/applications/{id}/cvs", &["post"]),
+    ("/applications/{id}/communications", &["get", "post"]),
+    ("/applications/{id}/action_points", &["get", "post"]),
+    ("/action_points/{id}", &["patch"]),
     ("/callbacks/n8n/resume", &["post"]),
     ("/callbacks/n8n/job", &["post"]),
     ("/openapi.json", &["get"]),
@@ -151,6 +157,17 @@ async fn error_answers_are_documented_as_the_envelope() {
         .unwrap();
     assert_eq!(limit["schema"]["minimum"], 1, "{limit}");
     assert_eq!(limit["schema"]["maximum"], 100, "{limit}");
+    // The structured CV is published with its bounds.
+    let cv = &doc["components"]["schemas"]["StructuredCv"];
+    assert_eq!(cv["properties"]["skills"]["maxItems"], 200, "{cv}");
+    let exp = &doc["components"]["schemas"]["CvExperience"];
+    assert_eq!(exp["required"], json!(["company", "title"]), "{exp}");
+    assert!(exp["properties"]["start"]["pattern"].is_string(), "{exp}");
+    let create = &doc["paths"]["/applications"]["post"];
+    assert!(create["responses"]["202"].is_object(), "{create}");
+    assert!(
+        doc["paths"]["/applications/{id}/communications"]["post"]["responses"]["201"].is_object()
+    );
     let upload = &doc["paths"]["/resumes/upload"]["post"]["requestBody"]["content"];
     assert!(upload["multipart/form-data"].is_object(), "{upload}");
 }

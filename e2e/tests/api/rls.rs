@@ -86,3 +86,175 @@ async fn every_public_table_has_rls_enabled() {
             .unwrap();
     assert!(task_queue.is_none(), "Temporal is the queue");
 }
+
+/// The six application tables, as PostgREST would run statements for user A:
+/// role `authenticated`, A's claims, raw SQL with no user filter. None of B's
+/// rows is visible, changeable or deletable, and none can be forged for B.
+#[tokio::test]
+async fn application_tables_are_isolated_as_behind_postgrest() {
+    let s = stack();
+    let a = s.new_user().await;
+    let b = s.new_user().await;
+    let created = b
+        .post_json(
+            "/applications",
+            &json!({
+                "base_cv": { "contact": { "name": "Bob" }, "skills": ["Rust"] },
+                "job_description": "Backend engineer\nRust"
+            }),
+        )
+        .await;
+    let app: Uuid = created.expect(202)["application"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    b.post_json(
+        &format!("/applications/{app}/communications"),
+        &json!({ "channel": "email", "direction": "inbound", "body": "Hello Bob" }),
+    )
+    .await
+    .expect(201);
+    b.post_json(
+        &format!("/applications/{app}/action_points"),
+        &json!({ "title": "Reply" }),
+    )
+    .await
+    .expect(201);
+    // What the worker writes for B (service connection).
+    let pool = s.db().await;
+    let offer: Uuid = sqlx::query_scalar(
+        "insert into job_offers (user_id, title) values ($1, 'Backend engineer') returning id",
+    )
+    .bind(b.id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    sqlx::query("update applications set job_offer_id = $2 where id = $1")
+        .bind(app)
+        .bind(offer)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let cv: Uuid = sqlx::query_scalar("select id from cvs where application_id = $1")
+        .bind(app)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into cover_letters (user_id, application_id, cv_id, body_json, body_text)
+         values ($1, $2, $3, '{}', 'Dear team')",
+    )
+    .bind(b.id)
+    .bind(app)
+    .bind(cv)
+    .execute(&pool)
+    .await
+    .unwrap();
+
+    const TABLES: [&str; 6] = [
+        "applications",
+        "job_offers",
+        "cvs",
+        "cover_letters",
+        "communications",
+        "action_points",
+    ];
+    for table in TABLES {
+        let n: i64 =
+            sqlx::query_scalar(&format!("select count(*) from {table} where user_id = $1"))
+                .bind(b.id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            n, 1,
+            "{table}: B's row must exist for the test to mean anything"
+        );
+    }
+
+    let claims_a = json!({ "sub": a.id, "role": "authenticated", "aud": "authenticated" });
+    let mut tx = shared::db::begin_user_tx(&pool, &claims_a).await.unwrap();
+    for table in TABLES {
+        let seen: i64 = sqlx::query_scalar(&format!("select count(*) from {table}"))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(seen, 0, "{table}: A sees B's rows");
+        let updated = sqlx::query(&format!(
+            "update {table} set created_at = created_at where user_id = $1"
+        ))
+        .bind(b.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        assert_eq!(updated.rows_affected(), 0, "{table}: A updated B's rows");
+        let deleted = sqlx::query(&format!("delete from {table} where user_id = $1"))
+            .bind(b.id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(deleted.rows_affected(), 0, "{table}: A deleted B's rows");
+    }
+    tx.commit().await.unwrap();
+
+    // Forging a row owned by B is refused by every table's policy.
+    let forgeries = [
+        (
+            "applications",
+            "insert into applications (user_id, base_cv) values ($1, '{}')",
+        ),
+        ("job_offers", "insert into job_offers (user_id) values ($1)"),
+        (
+            "cvs",
+            "insert into cvs (user_id, application_id, version_no) values ($1, $2, 99)",
+        ),
+        (
+            "cover_letters",
+            "insert into cover_letters (user_id, application_id, cv_id, body_json, body_text) values ($1, $2, $3, '{}', 'x')",
+        ),
+        (
+            "communications",
+            "insert into communications (user_id, application_id, channel, direction, body) values ($1, $2, 'email', 'inbound', 'x')",
+        ),
+        (
+            "action_points",
+            "insert into action_points (user_id, application_id, title) values ($1, $2, 'x')",
+        ),
+    ];
+    for (table, sql) in forgeries {
+        let mut tx = shared::db::begin_user_tx(&pool, &claims_a).await.unwrap();
+        let mut q = sqlx::query(sql).bind(b.id);
+        if sql.contains("$2") {
+            q = q.bind(app);
+        }
+        if sql.contains("$3") {
+            q = q.bind(cv);
+        }
+        let err = q
+            .execute(&mut *tx)
+            .await
+            .expect_err(&format!("{table}: RLS must refuse a row for another user"));
+        assert!(
+            err.to_string().contains("row-level security"),
+            "{table}: {err}"
+        );
+        tx.rollback().await.unwrap();
+    }
+
+    // B still has everything.
+    for table in TABLES {
+        let n: i64 =
+            sqlx::query_scalar(&format!("select count(*) from {table} where user_id = $1"))
+                .bind(b.id)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(n, 1, "{table}");
+    }
+    let g = b.get(&format!("/applications/{app}")).await;
+    assert_eq!(
+        g.expect(200)["cvs"][0]["cover_letter"]["body_text"],
+        "Dear team"
+    );
+}

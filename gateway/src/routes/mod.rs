@@ -4,12 +4,14 @@
 //! a route cannot exist undocumented and a document cannot list a route that
 //! does not exist.
 
+pub mod applications;
 pub mod callbacks;
 pub mod docs;
 pub mod files;
 pub mod health;
 pub mod jobs;
 pub mod resumes;
+pub mod tracker;
 pub mod upload;
 pub mod views;
 
@@ -47,6 +49,23 @@ pub fn table(upload_limit: usize) -> (Router<AppState>, utoipa::openapi::OpenApi
         .routes(routes!(jobs::get_one))
         .routes(routes!(jobs::refine))
         .routes(routes!(jobs::optimizations))
+        // Applications
+        .routes(routes!(applications::list, applications::create))
+        .routes(routes!(
+            applications::get_one,
+            applications::update,
+            applications::delete
+        ))
+        .routes(routes!(applications::regenerate))
+        .routes(routes!(
+            tracker::list_communications,
+            tracker::create_communication
+        ))
+        .routes(routes!(
+            tracker::list_action_points,
+            tracker::create_action_point
+        ))
+        .routes(routes!(tracker::update_action_point))
         // n8n
         .routes(routes!(callbacks::n8n_resume))
         .routes(routes!(callbacks::n8n_job))

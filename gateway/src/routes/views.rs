@@ -6,10 +6,16 @@ use serde::{Deserialize, Serialize};
 use shared::{
     contracts::Progress,
     db::{
+        applications::{
+            ActionPointRow, ApplicationRow, CommunicationRow, CoverLetterRow, CvRow, JobOfferRow,
+        },
         pagination::{self, Cursor},
         resumes::{ResumeListRow, ResumeRow, VersionRow},
     },
-    domain::{EmbeddingStatus, JobStatus, ParseStatus, ResumeSource},
+    domain::{
+        ApplicationStatus, CommunicationChannel, CommunicationDirection, EmbeddingStatus,
+        GenerationStatus, JobStatus, ParseStatus, ResumeSource,
+    },
 };
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -398,6 +404,309 @@ impl JobListQuery {
             None | Some("") => None,
             Some(s) => Some(
                 s.parse::<JobStatus>()
+                    .map_err(|e| ApiError::validation("status", e))?,
+            ),
+        };
+        Ok((limit, cursor, status))
+    }
+}
+
+/// An application: what it was made from, where the user is with it
+/// (`status`, set by them) and where its latest CV generation is
+/// (`generation_status`, set by the workflow).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApplicationView {
+    pub id: Uuid,
+    /// The resume the CV is tailored from (null when made from `base_cv`, or
+    /// when that resume was deleted since).
+    pub resume_id: Option<Uuid>,
+    /// The job whose posting is the offer, when made from one.
+    pub job_id: Option<Uuid>,
+    /// The structured job offer, once parsed.
+    pub job_offer_id: Option<Uuid>,
+    pub company: Option<String>,
+    pub position: Option<String>,
+    /// The language the CV is written in; null: the CV's own language.
+    pub output_lang: Option<String>,
+    pub status: ApplicationStatus,
+    pub notes: Option<String>,
+    /// `queued`, `processing`, `complete` or `failed`: the latest CV version.
+    pub generation_status: GenerationStatus,
+    /// Why the latest generation failed, when `generation_status` is `failed`.
+    pub generation_error: Option<String>,
+    /// The workflow generating the latest CV version.
+    pub workflow_id: Option<String>,
+    /// CV versions started (the latest one's `version_no`).
+    pub cv_count: i32,
+    /// The structured CV the application was made from, when given inline.
+    #[schema(value_type = Option<Object>)]
+    pub base_cv: Option<serde_json::Value>,
+    /// The job offer text, when given inline.
+    pub job_description: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&ApplicationRow> for ApplicationView {
+    fn from(a: &ApplicationRow) -> Self {
+        Self {
+            id: a.id,
+            resume_id: a.resume_id,
+            job_id: a.job_id,
+            job_offer_id: a.job_offer_id,
+            company: a.company.clone(),
+            position: a.position.clone(),
+            output_lang: a.output_lang.clone(),
+            status: a.status,
+            notes: a.notes.clone(),
+            generation_status: a.generation_status,
+            generation_error: a.generation_error.clone(),
+            workflow_id: a.workflow_id.clone(),
+            cv_count: a.cv_count,
+            base_cv: a.base_cv.clone(),
+            job_description: a.job_description.clone(),
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// The job offer parsed from the posting.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JobOfferView {
+    pub id: Uuid,
+    /// The job whose parsed posting was reused, if any.
+    pub job_id: Option<Uuid>,
+    pub raw_text: Option<String>,
+    pub title: Option<String>,
+    pub company: Option<String>,
+    pub location: Option<String>,
+    /// `en` or `ar`.
+    pub language: Option<String>,
+    /// `{ must: [...], nice: [...] }`
+    #[schema(value_type = Option<Object>)]
+    pub requirements: Option<serde_json::Value>,
+    /// `[...]`
+    #[schema(value_type = Option<Vec<String>>)]
+    pub keywords: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub parsed_json: Option<serde_json::Value>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&JobOfferRow> for JobOfferView {
+    fn from(o: &JobOfferRow) -> Self {
+        Self {
+            id: o.id,
+            job_id: o.job_id,
+            raw_text: o.raw_text.clone(),
+            title: o.title.clone(),
+            company: o.company.clone(),
+            location: o.location.clone(),
+            language: o.language.clone(),
+            requirements: o.requirements.clone(),
+            keywords: o.keywords.clone(),
+            parsed_json: o.parsed_json.clone(),
+            created_at: o.created_at,
+            updated_at: o.updated_at,
+        }
+    }
+}
+
+/// Short-lived download links of a generated document (null until rendered).
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct DocumentLinks {
+    pub pdf_url: Option<String>,
+    pub docx_url: Option<String>,
+    /// When the links stop working (null when there are none).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// The cover letter generated with a CV version.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CoverLetterView {
+    pub id: Uuid,
+    pub lang: Option<String>,
+    pub body_text: String,
+    /// `{ greeting, paragraphs: [...], closing }`
+    #[schema(value_type = Object)]
+    pub body_json: serde_json::Value,
+    #[serde(flatten)]
+    pub links: DocumentLinks,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CoverLetterView {
+    pub fn new(c: &CoverLetterRow, links: DocumentLinks) -> Self {
+        Self {
+            id: c.id,
+            lang: c.lang.clone(),
+            body_text: c.body_text.clone(),
+            body_json: c.body_json.clone(),
+            links,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// One tailored CV version of an application.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CvView {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub version_no: i32,
+    /// `processing`, `complete` or `failed`.
+    pub status: GenerationStatus,
+    /// `en` or `ar`, once known.
+    pub lang: Option<String>,
+    pub custom_instructions: Option<String>,
+    /// The tailored structured CV (the shape of `StructuredCv`).
+    #[schema(value_type = Option<Object>)]
+    pub source_json: Option<serde_json::Value>,
+    /// `{ changes: [...] }`: the edit plan.
+    #[schema(value_type = Option<Object>)]
+    pub planned_changes: Option<serde_json::Value>,
+    /// `{ applied: [...], rejected: [{ change, reason }], gaps: [...] }`
+    #[schema(value_type = Option<Object>)]
+    pub edit_report: Option<serde_json::Value>,
+    /// `offline` or `openai:<model>`.
+    pub engine: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub token_usage: Option<serde_json::Value>,
+    /// Why this version failed, when `status` is `failed`.
+    pub error: Option<String>,
+    #[serde(flatten)]
+    pub links: DocumentLinks,
+    /// The cover letter generated with this version, or null.
+    pub cover_letter: Option<CoverLetterView>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CvView {
+    pub fn new(c: &CvRow, links: DocumentLinks, cover_letter: Option<CoverLetterView>) -> Self {
+        Self {
+            id: c.id,
+            application_id: c.application_id,
+            version_no: c.version_no,
+            status: c.status,
+            lang: c.lang.clone(),
+            custom_instructions: c.custom_instructions.clone(),
+            source_json: c.source_json.clone(),
+            planned_changes: c.planned_changes.clone(),
+            edit_report: c.edit_report.clone(),
+            engine: c.engine.clone(),
+            token_usage: c.token_usage.clone(),
+            error: c.error.clone(),
+            links,
+            cover_letter,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+/// A message with the company.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CommunicationView {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub channel: CommunicationChannel,
+    pub direction: CommunicationDirection,
+    pub subject: Option<String>,
+    pub body: String,
+    pub occurred_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&CommunicationRow> for CommunicationView {
+    fn from(c: &CommunicationRow) -> Self {
+        Self {
+            id: c.id,
+            application_id: c.application_id,
+            channel: c.channel,
+            direction: c.direction,
+            subject: c.subject.clone(),
+            body: c.body.clone(),
+            occurred_at: c.occurred_at,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// A to-do of an application.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ActionPointView {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub title: String,
+    pub due_at: Option<DateTime<Utc>>,
+    pub done: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&ActionPointRow> for ActionPointView {
+    fn from(a: &ActionPointRow) -> Self {
+        Self {
+            id: a.id,
+            application_id: a.application_id,
+            title: a.title.clone(),
+            due_at: a.due_at,
+            done: a.done,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// `GET /applications/{id}`: the application with everything about it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ApplicationDetail {
+    #[serde(flatten)]
+    pub application: ApplicationView,
+    /// The parsed job offer, once the first generation has read it.
+    pub job_offer: Option<JobOfferView>,
+    /// Every CV version, newest first, each with its cover letter.
+    pub cvs: Vec<CvView>,
+    /// The newest 100 messages (newest `occurred_at` first); all of them
+    /// through `GET /applications/{id}/communications`.
+    pub communications: Vec<CommunicationView>,
+    /// The newest 100 action points; all of them through
+    /// `GET /applications/{id}/action_points`.
+    pub action_points: Vec<ActionPointView>,
+    /// `{ step, completed_steps, total_steps }` while a CV is being generated.
+    pub progress: Option<Progress>,
+}
+
+/// `?limit=&cursor=&status=` of `GET /applications`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ApplicationListQuery {
+    /// Default 20.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub limit: Option<String>,
+    /// Opaque; from the previous page's `next_cursor`.
+    #[param(pattern = r"^([0-9]{1,16}\.[0-9a-f]{32})?$")]
+    pub cursor: Option<String>,
+    #[param(value_type = Option<ApplicationStatus>)]
+    pub status: Option<String>,
+}
+
+impl ApplicationListQuery {
+    pub fn parse(&self) -> Result<(i64, Option<Cursor>, Option<ApplicationStatus>), ApiError> {
+        let (limit, cursor) = ListQuery {
+            limit: self.limit.clone(),
+            cursor: self.cursor.clone(),
+        }
+        .parse()?;
+        let status = match self.status.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(s) => Some(
+                s.parse::<ApplicationStatus>()
                     .map_err(|e| ApiError::validation("status", e))?,
             ),
         };

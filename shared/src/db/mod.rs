@@ -16,6 +16,7 @@
 //! a query or a migration run `scripts/sqlx-prepare` and commit `.sqlx/`;
 //! `scripts/test` fails while it is stale.
 
+pub mod applications;
 pub mod chunks;
 pub mod cvs;
 pub mod fault;

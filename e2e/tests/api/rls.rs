@@ -242,6 +242,48 @@ async fn application_tables_are_isolated_as_behind_postgrest() {
         tx.rollback().await.unwrap();
     }
 
+    // A row of A's own attached to B's application (or pointing at B's resume) is
+    // refused too: child rows must belong to an application of the same user.
+    let a_id = a.id;
+    let attachments = [
+        (
+            "communications",
+            "insert into communications (user_id, application_id, channel, direction, body) values ($1, $2, 'email', 'inbound', 'x')",
+        ),
+        (
+            "action_points",
+            "insert into action_points (user_id, application_id, title) values ($1, $2, 'x')",
+        ),
+        (
+            "cvs",
+            "insert into cvs (user_id, application_id, version_no) values ($1, $2, 98)",
+        ),
+        (
+            "cover_letters",
+            "insert into cover_letters (user_id, application_id, cv_id, body_json, body_text) values ($1, $2, $3, '{}', 'x')",
+        ),
+        (
+            "applications",
+            "insert into applications (user_id, base_cv, job_offer_id) values ($1, '{}', $2)",
+        ),
+    ];
+    for (table, sql) in attachments {
+        let mut tx = shared::db::begin_user_tx(&pool, &claims_a).await.unwrap();
+        let mut q = sqlx::query(sql).bind(a_id);
+        q = q.bind(if table == "applications" { offer } else { app });
+        if sql.contains("$3") {
+            q = q.bind(cv);
+        }
+        let err = q.execute(&mut *tx).await.expect_err(&format!(
+            "{table}: a row under another user's application must be refused"
+        ));
+        assert!(
+            err.to_string().contains("row-level security"),
+            "{table}: {err}"
+        );
+        tx.rollback().await.unwrap();
+    }
+
     // B still has everything.
     for table in TABLES {
         let n: i64 =

@@ -498,7 +498,7 @@ impl ApplicationActivities {
         let job = job_offer(p, input.user_id, &row).await?;
         let lang = output_lang(&row, &cv.resume);
         let doc = cv_document(&cv, &job, lang, row.position.as_deref());
-        let letter_text = engine::cv::cover_letter(&cv.resume, &job, lang.as_str());
+        let letter_text = verified_letter(&cv.resume, &job, lang);
         let letter = letter_document(&cv.resume, &job, &letter_text, lang, &row);
         let cv_out = render_blocking("CV", move |r| r.cv(&doc)).await?;
         let letter_out = render_blocking("cover letter", move |r| r.letter(&letter)).await?;
@@ -563,7 +563,7 @@ impl ApplicationActivities {
         let cv = tailored(&row)?;
         let job = job_offer(p, input.user_id, &row).await?;
         let lang = output_lang(&row, &cv.resume);
-        let letter = engine::cv::cover_letter(&cv.resume, &job, lang.as_str());
+        let letter = verified_letter(&cv.resume, &job, lang);
         let body_text = letter_text(&letter);
         let body_json = serde_json::to_value(&letter)
             .map_err(|e| errors::permanent(format!("could not encode the cover letter: {e}")))?;
@@ -632,6 +632,34 @@ async fn remove_documents(p: &Providers, g: &GenRef) -> Result<(), ActivityError
         }
     }
     Ok(())
+}
+
+/// The cover letter, through the truthfulness check against the CV and the job offer:
+/// a paragraph naming anything neither of them says is left out (and logged). The
+/// letter is deterministic, so the render step and the store step get the same text.
+pub fn verified_letter(cv: &ParsedResume, job: &ParsedJob, lang: Lang) -> CoverLetterText {
+    let mut letter = engine::cv::cover_letter(cv, job, lang.as_str());
+    let untraceable = engine::cv::cover_letter_untraceable(cv, job, &letter);
+    if !untraceable.is_empty() {
+        tracing::error!(
+            ?untraceable,
+            "the cover letter named facts the CV and job do not"
+        );
+        let flagged: Vec<String> = untraceable.iter().map(|f| engine::fold(f)).collect();
+        letter
+            .paragraphs
+            .retain(|p| !flagged.iter().any(|f| engine::fold(p).contains(f.as_str())));
+        if letter.paragraphs.is_empty() {
+            letter.paragraphs.push(
+                match lang {
+                    Lang::Ar => "مرفق سيرتي الذاتية لاطلاعكم، وأتطلع إلى فرصة مناقشة هذه الوظيفة.",
+                    Lang::En => "Please find my CV attached; I would welcome the chance to discuss this role.",
+                }
+                .to_string(),
+            );
+        }
+    }
+    letter
 }
 
 /// The cover letter as plain text (what `cover_letters.body_text` holds).

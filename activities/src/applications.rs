@@ -345,7 +345,8 @@ impl ApplicationActivities {
             },
         )
         .await
-        .map_err(errors::db)?;
+        .map_err(errors::db)?
+        .ok_or_else(|| errors::permanent("the application was deleted"))?;
         Ok(OfferParsed {
             title,
             company,

@@ -386,13 +386,25 @@ async fn the_worker_output_is_shown_with_signed_links() {
     let id = create_inline(&user).await;
     let app: Uuid = id.parse().unwrap();
     let db = s.db().await;
-    // What GenerateApplication writes.
-    let offer: Uuid = sqlx::query_scalar(
-        "insert into job_offers (user_id, raw_text, title, company, location, language, requirements, keywords, parsed_json)
-         values ($1, $2, 'Senior Backend Engineer', 'Ledgerline', 'Remote', 'en',
-                 '{\"must\": [\"Rust\"], \"nice\": [\"Kafka\"]}', '[\"Rust\", \"Kafka\"]', '{}') returning id",
+    // Let the real worker finish, then replace what GenerateApplication wrote with
+    // known values, so the view can be checked field by field.
+    e2e::eventually(
+        std::time::Duration::from_secs(120),
+        "the generation to finish",
+        || async {
+            let d = user.get(&format!("/applications/{id}")).await;
+            let d = d.expect(200).clone();
+            (d["generation_status"] == "complete").then_some(())
+        },
     )
-    .bind(user.id)
+    .await;
+    let offer: Uuid = sqlx::query_scalar(
+        "update job_offers set raw_text = $2, title = 'Senior Backend Engineer', company = 'Ledgerline',
+           location = 'Remote', language = 'en', requirements = '{\"must\": [\"Rust\"], \"nice\": [\"Kafka\"]}',
+           keywords = '[\"Rust\", \"Kafka\"]', parsed_json = '{}'
+         where id = (select job_offer_id from applications where id = $1) returning id",
+    )
+    .bind(app)
     .bind(JOB)
     .fetch_one(&db)
     .await
@@ -428,11 +440,11 @@ async fn the_worker_output_is_shown_with_signed_links() {
     .await
     .unwrap();
     sqlx::query(
-        "insert into cover_letters (user_id, application_id, cv_id, lang, body_json, body_text, pdf_path)
-         values ($1, $2, $3, 'en', '{\"greeting\": \"Dear team\", \"paragraphs\": [], \"closing\": \"Jane\"}', 'Dear team', $4)",
+        "update cover_letters set lang = 'en',
+           body_json = '{\"greeting\": \"Dear team\", \"paragraphs\": [], \"closing\": \"Jane\"}',
+           body_text = 'Dear team', pdf_path = $2, docx_path = null
+         where cv_id = $1",
     )
-    .bind(user.id)
-    .bind(app)
     .bind(cv)
     .bind(&letter_pdf)
     .execute(&db)

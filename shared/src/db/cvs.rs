@@ -76,15 +76,28 @@ pub struct JobOffer<'a> {
     pub token_usage: Option<&'a serde_json::Value>,
 }
 
-/// Store the application's job offer and link it (idempotent).
+/// Store the application's job offer and link it (idempotent). `None` when the
+/// application was deleted: then nothing is stored (no orphaned offer).
 pub async fn upsert_job_offer(
     conn: &mut PgConnection,
     user_id: Uuid,
     application_id: Uuid,
     offer: &JobOffer<'_>,
-) -> Result<Uuid, sqlx::Error> {
+) -> Result<Option<Uuid>, sqlx::Error> {
     let id = job_offer_id(application_id);
     let mut tx = conn.begin().await?;
+    // Locks the application: a concurrent DELETE either waits for this link or has
+    // already removed the row, which is seen here.
+    let exists = sqlx::query_scalar!(
+        "select id from applications where id = $1 and user_id = $2 for update",
+        application_id,
+        user_id,
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    if exists.is_none() {
+        return Ok(None);
+    }
     sqlx::query!(
         r#"insert into job_offers (id, user_id, job_id, raw_text, title, company, location,
              language, requirements, keywords, parsed_json, token_usage)
@@ -119,7 +132,7 @@ pub async fn upsert_job_offer(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// The parsed posting (`ParsedJob` JSON) and language of an application's job offer.

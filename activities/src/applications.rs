@@ -465,6 +465,11 @@ impl ApplicationActivities {
         tailored.resume.lang = lang.as_str().to_string();
         let source_json = serde_json::to_value(&tailored)
             .map_err(|e| errors::permanent(format!("could not encode the tailored CV: {e}")))?;
+        // The published schema (schemas/tailored_cv.schema.json) is the parsed-resume
+        // shape plus `section_order`: check the structure and its field rules.
+        engine::validate_parsed_resume(&source_json).map_err(|e| {
+            errors::permanent(format!("the tailored CV does not fit its schema: {e}"))
+        })?;
         let report_json = serde_json::to_value(&report)
             .map_err(|e| errors::permanent(format!("could not encode the edit report: {e}")))?;
         let mut conn = p.db.acquire().await.map_err(errors::db)?;

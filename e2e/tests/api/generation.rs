@@ -140,6 +140,15 @@ async fn an_application_from_a_resume_gets_a_tailored_cv_and_cover_letter() {
             .is_empty()
     );
 
+    // The published schema of the tailored CV is served, and the stored CV has its shape.
+    let schema = stack().anonymous().get("/schemas/tailored_cv.json").await;
+    assert_eq!(schema.status, 200);
+    assert!(
+        schema.body["properties"]["section_order"].is_object(),
+        "{}",
+        schema.text
+    );
+    assert!(cv["source_json"]["section_order"].is_array(), "{cv}");
     // Independent truthfulness check of the stored tailored CV.
     let tailored: TailoredCv = serde_json::from_value(cv["source_json"].clone()).unwrap();
     assert!(

@@ -23,6 +23,24 @@ pub async fn parsed_resume_schema() -> Response {
         .into_response()
 }
 
+/// The JSON Schema of a tailored CV (`cvs.source_json` in `GET /applications/{id}`):
+/// a parsed resume's shape plus the order of its sections; generated from the Rust
+/// type and kept in step by a test.
+pub const TAILORED_CV_SCHEMA: &str = include_str!("../../../schemas/tailored_cv.schema.json");
+
+/// The JSON Schema of a tailored CV (`source_json` of each CV version).
+#[utoipa::path(
+    get, path = "/schemas/tailored_cv.json", operation_id = "tailored_cv_schema", tag = "docs",
+    responses((status = 200, description = "JSON Schema (draft 2020-12)", content_type = "application/schema+json", body = Object)),
+)]
+pub async fn tailored_cv_schema() -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/schema+json")],
+        TAILORED_CV_SCHEMA,
+    )
+        .into_response()
+}
+
 /// This document.
 #[utoipa::path(
     get, path = "/openapi.json", operation_id = "openapi_document", tag = "docs",

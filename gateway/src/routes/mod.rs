@@ -36,6 +36,7 @@ pub fn table(upload_limit: usize) -> (Router<AppState>, utoipa::openapi::OpenApi
         .routes(routes!(docs::openapi_json))
         .routes(routes!(docs::docs_page))
         .routes(routes!(docs::parsed_resume_schema))
+        .routes(routes!(docs::tailored_cv_schema))
         // Resumes
         .routes(routes!(resumes::list))
         .routes(routes!(resumes::create_from_text))

@@ -514,15 +514,7 @@ impl ApplicationActivities {
             letter_pdf_bytes: letter_out.pdf.len() as u64,
             letter_docx_bytes: letter_out.docx.len() as u64,
         };
-        let path = |kind: &str, ext: &str| {
-            application_document_path(
-                input.user_id,
-                input.application_id,
-                input.version_no,
-                kind,
-                ext,
-            )
-        };
+        let path = |kind: &str, ext: &str| document_path(&input, kind, ext);
         for (path, bytes, content_type) in [
             (path("cv", "pdf"), cv_out.pdf, PDF),
             (path("cv", "docx"), cv_out.docx, DOCX),
@@ -548,15 +540,7 @@ impl ApplicationActivities {
     ) -> Result<StoredCv, ActivityError> {
         let _beat = crate::heartbeat::start(&ctx);
         let p = &self.p;
-        let path = |kind: &str, ext: &str| {
-            application_document_path(
-                input.user_id,
-                input.application_id,
-                input.version_no,
-                kind,
-                ext,
-            )
-        };
+        let path = |kind: &str, ext: &str| document_path(&input, kind, ext);
         let Some(row) = ({
             let mut conn = p.db.acquire().await.map_err(errors::db)?;
             cvs::get_generation(&mut conn, input.user_id, input.application_id, input.cv_id)
@@ -628,12 +612,16 @@ impl ApplicationActivities {
     }
 }
 
+/// Where a document of this CV version is stored (`kind`: `cv` or `cover_letter`).
+fn document_path(g: &GenRef, kind: &str, ext: &str) -> String {
+    application_document_path(g.user_id, g.application_id, g.version_no, kind, ext)
+}
+
 /// Delete this version's documents (missing files are fine).
 async fn remove_documents(p: &Providers, g: &GenRef) -> Result<(), ActivityError> {
     for kind in ["cv", "cover_letter"] {
         for ext in ["pdf", "docx"] {
-            let path =
-                application_document_path(g.user_id, g.application_id, g.version_no, kind, ext);
+            let path = document_path(g, kind, ext);
             p.blobs.delete(&path).await.map_err(storage_err)?;
         }
     }

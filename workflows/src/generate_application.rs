@@ -9,9 +9,8 @@ use crate::support::{self, Reports, StepPlan, activity_options, failure_reason, 
 use activities::applications::{ApplicationActivities, GenFail, GenRef};
 use shared::contracts::{GenerateApplicationInput, GenerateApplicationOutput, Progress, steps};
 use std::time::Duration;
-use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
 use temporalio_macros::{workflow, workflow_methods};
-use temporalio_sdk::{ActivityOptions, WorkflowContext, WorkflowContextView, WorkflowResult};
+use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
 const PLAN: StepPlan = StepPlan::own(&steps::GENERATE_APPLICATION);
 
@@ -38,22 +37,11 @@ impl GenerateApplication {
         set_step(ctx, &PLAN, 0);
         // Waits (retrying every few seconds) while a job named by the application is
         // still being read; a model call inside is bounded by the provider budget.
-        let offer_opts =
-            ActivityOptions::with_close_timeouts(ActivityCloseTimeouts::ScheduleAndStartToClose {
-                schedule_to_close: Duration::from_secs(15 * 60),
-                start_to_close: Duration::from_secs(180),
-            })
-            .retry_policy(
-                RetryPolicy::builder()
-                    .initial_interval(Duration::from_millis(500))
-                    .backoff_coefficient(1.5)
-                    .maximum_interval(Duration::from_secs(5))
-                    .non_retryable_error_types([activities::errors::PERMANENT])
-                    .build(),
-            )
-            .heartbeat_timeout(support::HEARTBEAT_TIMEOUT)
-            .summary("parse the job offer".to_string())
-            .build();
+        let offer_opts = support::waiting_options(
+            "parse the job offer",
+            Duration::from_secs(180),
+            Duration::from_secs(15 * 60),
+        );
         let offer = match ctx
             .execute_activity(
                 ApplicationActivities::parse_job_offer,

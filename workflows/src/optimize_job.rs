@@ -11,9 +11,8 @@ use activities::{
 };
 use shared::contracts::{OptimizeJobInput, OptimizeJobOutput, Progress, steps};
 use std::time::Duration;
-use temporalio_common::{ActivityCloseTimeouts, RetryPolicy};
 use temporalio_macros::{workflow, workflow_methods};
-use temporalio_sdk::{ActivityOptions, WorkflowContext, WorkflowContextView, WorkflowResult};
+use temporalio_sdk::{WorkflowContext, WorkflowContextView, WorkflowResult};
 
 #[workflow]
 #[derive(Default)]
@@ -37,22 +36,11 @@ impl OptimizeJob {
         set_step(ctx, &plan(&input), 0);
         // Waits (retrying every few seconds) while the resume is still being
         // parsed — a user often adds a job right after uploading.
-        let prepare_opts =
-            ActivityOptions::with_close_timeouts(ActivityCloseTimeouts::ScheduleAndStartToClose {
-                schedule_to_close: Duration::from_secs(15 * 60),
-                start_to_close: Duration::from_secs(30),
-            })
-            .retry_policy(
-                RetryPolicy::builder()
-                    .initial_interval(Duration::from_millis(500))
-                    .backoff_coefficient(1.5)
-                    .maximum_interval(Duration::from_secs(5))
-                    .non_retryable_error_types([activities::errors::PERMANENT])
-                    .build(),
-            )
-            .heartbeat_timeout(support::HEARTBEAT_TIMEOUT)
-            .summary("open the run (waits for the resume to be parsed)".to_string())
-            .build();
+        let prepare_opts = support::waiting_options(
+            "open the run (waits for the resume to be parsed)",
+            Duration::from_secs(30),
+            Duration::from_secs(15 * 60),
+        );
         let prepared = match ctx
             .execute_activity(OptimizeActivities::prepare_run, run.clone(), prepare_opts)
             .await

@@ -114,6 +114,27 @@ pub fn activity_options(summary: &str, attempt: Duration, total: Duration) -> Ac
     .build()
 }
 
+/// Options for a step that waits on something another workflow is still producing
+/// (a resume being parsed, a job being read): it answers "not yet" as a transient
+/// failure, so it is retried every few seconds (backoff capped at 5 s) until `total`.
+pub fn waiting_options(summary: &str, attempt: Duration, total: Duration) -> ActivityOptions {
+    ActivityOptions::with_close_timeouts(ActivityCloseTimeouts::ScheduleAndStartToClose {
+        schedule_to_close: total,
+        start_to_close: attempt,
+    })
+    .retry_policy(
+        RetryPolicy::builder()
+            .initial_interval(Duration::from_millis(500))
+            .backoff_coefficient(1.5)
+            .maximum_interval(Duration::from_secs(5))
+            .non_retryable_error_types([activities::errors::PERMANENT])
+            .build(),
+    )
+    .heartbeat_timeout(HEARTBEAT_TIMEOUT)
+    .summary(summary.to_string())
+    .build()
+}
+
 /// The sentence to show a user for a failed activity: our permanent failures
 /// carry a readable message; timeouts and exhausted retries get a plain one.
 pub fn failure_reason(err: &ActivityExecutionError) -> String {

@@ -108,6 +108,18 @@ pub fn non_empty(v: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// An optional text field: trimmed, empty counts as absent, at most `max` characters.
+pub fn check_optional(
+    problems: &mut Problems,
+    field: &str,
+    v: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    let v = non_empty(v);
+    check_len(problems, field, &v, max);
+    v
+}
+
 pub fn check_len(problems: &mut Problems, field: &str, v: &Option<String>, max: usize) {
     if let Some(v) = v
         && v.chars().count() > max

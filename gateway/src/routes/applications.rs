@@ -19,7 +19,7 @@ use crate::{
     temporal::{self, StartRequest},
     validate::{
         MAX_COMPANY_CHARS, MAX_DESCRIPTION_CHARS, MAX_INSTRUCTIONS_CHARS, Problems,
-        account_missing, check_lang, check_len, check_no_nul, non_empty, present, truncate,
+        account_missing, check_lang, check_len, check_no_nul, check_optional, present, truncate,
     },
 };
 use axum::{extract::State, response::Response};
@@ -424,15 +424,22 @@ pub async fn create(
         (Some(text), None) => Some(OfferSource::Text(text)),
         (None, Some(id)) => Some(OfferSource::Job(id)),
     };
-    let company = non_empty(req.company.as_deref());
-    check_len(&mut problems, "company", &company, MAX_COMPANY_CHARS);
-    let position = non_empty(req.position.as_deref());
-    check_len(&mut problems, "position", &position, MAX_COMPANY_CHARS);
-    let instructions = non_empty(req.custom_instructions.as_deref());
-    check_len(
+    let company = check_optional(
+        &mut problems,
+        "company",
+        req.company.as_deref(),
+        MAX_COMPANY_CHARS,
+    );
+    let position = check_optional(
+        &mut problems,
+        "position",
+        req.position.as_deref(),
+        MAX_COMPANY_CHARS,
+    );
+    let instructions = check_optional(
         &mut problems,
         "custom_instructions",
-        &instructions,
+        req.custom_instructions.as_deref(),
         MAX_INSTRUCTIONS_CHARS,
     );
     let output_lang = check_lang(&mut problems, "output_lang", req.output_lang.as_deref());
@@ -686,11 +693,10 @@ pub async fn regenerate(
         &mut problems,
         &[("custom_instructions", req.custom_instructions.as_deref())],
     );
-    let instructions = non_empty(req.custom_instructions.as_deref());
-    check_len(
+    let instructions = check_optional(
         &mut problems,
         "custom_instructions",
-        &instructions,
+        req.custom_instructions.as_deref(),
         MAX_INSTRUCTIONS_CHARS,
     );
     let lang = check_lang(&mut problems, "output_lang", req.output_lang.as_deref());

@@ -12,8 +12,8 @@ use crate::{
     temporal::{self, StartRequest},
     validate::{
         MAX_COMPANY_CHARS, MAX_DESCRIPTION_CHARS, MAX_INSTRUCTIONS_CHARS, MAX_TITLE_CHARS,
-        Problems, account_missing, check_lang, check_len, check_no_nul, check_url, non_empty,
-        truncate,
+        Problems, account_missing, check_lang, check_len, check_no_nul, check_optional, check_url,
+        non_empty, truncate,
     },
 };
 use axum::{extract::State, response::Response};
@@ -126,10 +126,13 @@ struct JobInput {
 }
 
 fn validate_job(req: &CreateJobRequest, problems: &mut Problems) -> JobInput {
-    let title = non_empty(req.title.as_deref());
-    check_len(problems, "title", &title, MAX_TITLE_CHARS);
-    let company = non_empty(req.company.as_deref());
-    check_len(problems, "company", &company, MAX_COMPANY_CHARS);
+    let title = check_optional(problems, "title", req.title.as_deref(), MAX_TITLE_CHARS);
+    let company = check_optional(
+        problems,
+        "company",
+        req.company.as_deref(),
+        MAX_COMPANY_CHARS,
+    );
     let description = req
         .job_description
         .as_deref()
@@ -158,11 +161,10 @@ fn validate_job(req: &CreateJobRequest, problems: &mut Problems) -> JobInput {
         MAX_DESCRIPTION_CHARS,
     );
     let job_url = url_raw.as_deref().and_then(|u| check_url(problems, u));
-    let custom_instructions = non_empty(req.custom_instructions.as_deref());
-    check_len(
+    let custom_instructions = check_optional(
         problems,
         "custom_instructions",
-        &custom_instructions,
+        req.custom_instructions.as_deref(),
         MAX_INSTRUCTIONS_CHARS,
     );
     JobInput {
@@ -535,11 +537,10 @@ pub async fn refine(
         &mut problems,
         &[("custom_instructions", req.custom_instructions.as_deref())],
     );
-    let instructions = non_empty(req.custom_instructions.as_deref());
-    check_len(
+    let instructions = check_optional(
         &mut problems,
         "custom_instructions",
-        &instructions,
+        req.custom_instructions.as_deref(),
         MAX_INSTRUCTIONS_CHARS,
     );
     let lang = check_lang(

@@ -10,7 +10,7 @@ use crate::{
     routes::views::{ActionPointView, CommunicationView, ListQuery},
     state::AppState,
     validate::{
-        Problems, check_datetime, check_len, check_no_nul, check_required_text, non_empty, present,
+        Problems, check_datetime, check_no_nul, check_optional, check_required_text, present,
     },
 };
 use axum::{
@@ -106,8 +106,12 @@ pub async fn create_communication(
     let direction =
         check_enum::<CommunicationDirection>(&mut problems, "direction", req.direction.as_deref());
     check_no_nul(&mut problems, &[("subject", req.subject.as_deref())]);
-    let subject = non_empty(req.subject.as_deref());
-    check_len(&mut problems, "subject", &subject, MAX_SUBJECT_CHARS);
+    let subject = check_optional(
+        &mut problems,
+        "subject",
+        req.subject.as_deref(),
+        MAX_SUBJECT_CHARS,
+    );
     let body = check_required_text(&mut problems, "body", req.body.as_deref(), MAX_BODY_CHARS);
     let occurred_at = check_datetime(&mut problems, "occurred_at", req.occurred_at.as_deref());
     problems.into_result()?;

@@ -388,18 +388,13 @@ impl ApplicationActivities {
         };
         let mut total = RunUsage {
             engine: p.analyst.name(),
-            calls: usage.calls,
-            prompt_tokens: usage.prompt_tokens,
-            completion_tokens: usage.completion_tokens,
-            total_tokens: usage.prompt_tokens + usage.completion_tokens,
             ..RunUsage::default()
         };
-        let (pp, cp) = p.analyst.prices_per_million();
-        total.estimated_cost_usd =
-            (usage.prompt_tokens as f64 * pp + usage.completion_tokens as f64 * cp) / 1_000_000.0;
-        total
-            .by_step
-            .insert(shared::contracts::steps::PLAN_CV_CHANGES.into(), usage);
+        total.set_step(
+            shared::contracts::steps::PLAN_CV_CHANGES,
+            usage,
+            p.analyst.prices_per_million(),
+        );
         let plan_json = serde_json::to_value(&stored)
             .map_err(|e| errors::permanent(format!("could not encode the edit plan: {e}")))?;
         let usage_json = serde_json::to_value(&total).unwrap_or(Value::Null);

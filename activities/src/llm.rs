@@ -57,6 +57,32 @@ pub struct GenerateRequest<'a> {
     pub retrieved: &'a [(String, Vec<RetrievedChunk>)],
 }
 
+impl RunUsage {
+    /// Record one step's usage (a retried step replaces its own entry) and recompute
+    /// the totals and the cost estimate from the per-million prices.
+    pub fn set_step(
+        &mut self,
+        step: &str,
+        usage: Usage,
+        (prompt_price, completion_price): (f64, f64),
+    ) {
+        self.by_step.insert(step.to_string(), usage);
+        let (calls, prompt, completion) = self.by_step.values().fold((0, 0, 0), |acc, u| {
+            (
+                acc.0 + u.calls,
+                acc.1 + u.prompt_tokens,
+                acc.2 + u.completion_tokens,
+            )
+        });
+        self.calls = calls;
+        self.prompt_tokens = prompt;
+        self.completion_tokens = completion;
+        self.total_tokens = prompt + completion;
+        self.estimated_cost_usd =
+            (prompt as f64 * prompt_price + completion as f64 * completion_price) / 1_000_000.0;
+    }
+}
+
 /// Plan the tailoring of a structured CV for one job offer.
 pub struct PlanRequest<'a> {
     pub cv: &'a ParsedResume,

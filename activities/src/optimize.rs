@@ -150,21 +150,8 @@ async fn record_usage(
     total.engine = p.analyst.name();
     // Idempotent per step: a retried activity replaces its own entry.
     for (step, usage) in steps {
-        total.by_step.insert((*step).to_string(), usage.clone());
+        total.set_step(step, usage.clone(), p.analyst.prices_per_million());
     }
-    let (calls, prompt, completion) = total.by_step.values().fold((0, 0, 0), |acc, u| {
-        (
-            acc.0 + u.calls,
-            acc.1 + u.prompt_tokens,
-            acc.2 + u.completion_tokens,
-        )
-    });
-    total.calls = calls;
-    total.prompt_tokens = prompt;
-    total.completion_tokens = completion;
-    total.total_tokens = prompt + completion;
-    let (pp, cp) = p.analyst.prices_per_million();
-    total.estimated_cost_usd = (prompt as f64 * pp + completion as f64 * cp) / 1_000_000.0;
     let v = serde_json::to_value(&total).unwrap_or(Value::Null);
     let mut conn = p.db.acquire().await.map_err(errors::db)?;
     jobs::add_token_usage(&mut conn, r.user_id, r.job_id, r.run_no, &v)

@@ -388,16 +388,8 @@ async fn the_worker_output_is_shown_with_signed_links() {
     let db = s.db().await;
     // Let the real worker finish, then replace what GenerateApplication wrote with
     // known values, so the view can be checked field by field.
-    e2e::eventually(
-        std::time::Duration::from_secs(120),
-        "the generation to finish",
-        || async {
-            let d = user.get(&format!("/applications/{id}")).await;
-            let d = d.expect(200).clone();
-            (d["generation_status"] == "complete").then_some(())
-        },
-    )
-    .await;
+    let done = crate::generation::wait_generation(&user, &id.to_string()).await;
+    assert_eq!(done["generation_status"], "complete", "{done}");
     let offer: Uuid = sqlx::query_scalar(
         "update job_offers set raw_text = $2, title = 'Senior Backend Engineer', company = 'Ledgerline',
            location = 'Remote', language = 'en', requirements = '{\"must\": [\"Rust\"], \"nice\": [\"Kafka\"]}',

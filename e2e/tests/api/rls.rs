@@ -122,16 +122,8 @@ async fn application_tables_are_isolated_as_behind_postgrest() {
     .await
     .expect(201);
     // The worker writes B's job offer, CV and cover letter (service connection).
-    e2e::eventually(
-        std::time::Duration::from_secs(120),
-        "B's CV to be generated",
-        || async {
-            let d = b.get(&format!("/applications/{app}")).await;
-            let d = d.expect(200).clone();
-            (d["generation_status"] == "complete").then_some(())
-        },
-    )
-    .await;
+    let done = crate::generation::wait_generation(&b, &app.to_string()).await;
+    assert_eq!(done["generation_status"], "complete", "{done}");
     let pool = s.db().await;
     let offer: Uuid = sqlx::query_scalar("select job_offer_id from applications where id = $1")
         .bind(app)

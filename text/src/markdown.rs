@@ -58,6 +58,8 @@ struct Writer {
     image_depth: usize,
     /// Inside a fenced code block.
     code_block: bool,
+    /// Inside a heading: a trailing run of `#` would be read as its closing sequence.
+    heading: bool,
     /// Where the content of the current line starts in `out` (after the indent and
     /// any list or quote marker): block markers must be escaped there.
     content_from: usize,
@@ -100,6 +102,7 @@ impl Writer {
                 self.out.push_str(&"#".repeat(n));
                 self.out.push(' ');
                 self.content_from = self.out.len();
+                self.heading = true;
             }
             Tag::BlockQuote(_) => {
                 self.block_gap();
@@ -163,7 +166,11 @@ impl Writer {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph | TagEnd::Heading(_) => self.block_end(),
+            TagEnd::Paragraph => self.block_end(),
+            TagEnd::Heading(_) => {
+                self.heading = false;
+                self.block_end();
+            }
             TagEnd::BlockQuote(_) => {
                 let len = self.indent.len().saturating_sub(2);
                 self.indent.truncate(len);
@@ -248,7 +255,8 @@ impl Writer {
                     !(prev.is_some_and(char::is_alphanumeric)
                         && next.is_some_and(char::is_alphanumeric))
                 }
-                '#' | '-' | '+' | '=' => at_start,
+                '#' => at_start || self.heading,
+                '-' | '+' | '=' => at_start,
                 // "1. " / "1) " opening a line would start an ordered list.
                 '.' | ')' => !content.is_empty() && content.bytes().all(|b| b.is_ascii_digit()),
                 _ => false,
@@ -277,6 +285,11 @@ impl Writer {
         let c = c.replace('\n', " ");
         let longest = longest_run(&c, '`');
         let fence = "`".repeat(longest + 1);
+        // A backtick just before the fence (the closing fence of a code span right
+        // before this one) would join it into one longer run that closes nothing.
+        if self.out.ends_with('`') {
+            self.out.push(' ');
+        }
         self.out.push_str(&fence);
         self.out.push(' ');
         self.out.push_str(&c);
@@ -467,6 +480,23 @@ mod tests {
         assert!(out.contains("[me](mailto:maya@example.com)"), "{out}");
         assert!(out.contains("[call](tel:+15035550148)"), "{out}");
         assert!(out.contains("(https://x.example/a_%28b%29)"), "{out}");
+    }
+
+    #[test]
+    fn adjacent_code_spans_stay_code() {
+        // Found by the property test: two code spans back to back were written as one
+        // run of four backticks, so the HTML between them came out raw.
+        for md in [
+            "```# ``# ```<script>```<script>```",
+            "`a``b`",
+            "``x` ``<b>``y``",
+            // A heading's trailing `#` run is its closing sequence unless escaped.
+            "# # # \\# \n",
+            "## C# #",
+        ] {
+            let out = assert_safe(md);
+            assert_eq!(sanitize(&out), out, "{md:?} → {out:?}");
+        }
     }
 
     #[test]

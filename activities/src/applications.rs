@@ -6,8 +6,8 @@
 //! deterministic storage paths, so a retried render overwrites its own files.
 
 use crate::{
-    errors,
-    llm::{PlanRequest, PlannedCv, RunUsage},
+    errors, fallback,
+    llm::{Analyst, OfflineAnalyst, PlanRequest, PlannedCv, RunUsage},
     providers::Providers,
 };
 use bytes::Bytes;
@@ -104,6 +104,9 @@ struct StoredPlan {
     changes: Vec<engine::cv::PlannedChange>,
     #[serde(default)]
     gaps: Vec<String>,
+    /// Shown in the edit report (e.g. the offline engine planned it).
+    #[serde(default)]
+    warnings: Vec<String>,
 }
 
 async fn load(
@@ -305,11 +308,14 @@ impl ApplicationActivities {
                     .filter(|t| !t.trim().is_empty())
                     .ok_or_else(|| errors::permanent("the application has no job description"))?;
                 let lang = text::detect_lang(&text);
-                let (parsed, usage) = p
-                    .analyst
-                    .parse_job(&text, Some(lang.as_str()))
-                    .await
-                    .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
+                let (parsed, usage) = fallback::llm_step(
+                    &ctx,
+                    p,
+                    "parse_job_offer",
+                    p.analyst.parse_job(&text, Some(lang.as_str())),
+                    OfflineAnalyst.parse_job(&text, Some(lang.as_str())),
+                )
+                .await?;
                 (parsed, text, Some(usage), false)
             }
         };
@@ -371,20 +377,29 @@ impl ApplicationActivities {
         let cv = base_cv(p, input.user_id, &row).await?;
         let job = job_offer(p, input.user_id, &row).await?;
         let lang = output_lang(&row, &cv);
-        let (planned, usage) = p
-            .analyst
-            .plan_cv(PlanRequest {
-                cv: &cv,
-                job: &job,
-                output_lang: lang.as_str(),
-                custom_instructions: row.custom_instructions.as_deref(),
-            })
-            .await
-            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
+        let req = PlanRequest {
+            cv: &cv,
+            job: &job,
+            output_lang: lang.as_str(),
+            custom_instructions: row.custom_instructions.as_deref(),
+        };
+        let (planned, usage) = fallback::llm_step(
+            &ctx,
+            p,
+            shared::contracts::steps::PLAN_CV_CHANGES,
+            p.analyst.plan_cv(req),
+            OfflineAnalyst.plan_cv(req),
+        )
+        .await?;
         let PlannedCv { plan, gaps } = planned;
         let stored = StoredPlan {
             changes: plan.changes,
             gaps,
+            warnings: usage
+                .fallback
+                .iter()
+                .map(|why| fallback::warning("CV plan", why))
+                .collect(),
         };
         let mut total = RunUsage {
             engine: p.analyst.name(),
@@ -448,6 +463,7 @@ impl ApplicationActivities {
                 report.gaps.push(gap);
             }
         }
+        report.warnings.extend(stored.warnings);
         let untraceable = engine::cv::untraceable_facts(&cv, &tailored);
         if !untraceable.is_empty() {
             tracing::error!(?untraceable, "the CV editor let untraceable facts through");

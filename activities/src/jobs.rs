@@ -1,7 +1,14 @@
 //! IngestJob's activities: get the posting text (as given, from n8n, or by
 //! fetching the URL safely), structure it, embed it, and record failures.
 
-use crate::{errors, indexing::Source, providers::Providers, resume::N8nDispatch, scrape};
+use crate::{
+    errors, fallback,
+    indexing::Source,
+    llm::{Analyst, OfflineAnalyst},
+    providers::Providers,
+    resume::N8nDispatch,
+    scrape,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::{
@@ -326,11 +333,14 @@ impl JobActivities {
             .ok_or_else(|| errors::permanent("the job has no description to read"))?;
         let detected = text::detect_lang(&body);
         let lang = job.jd_lang().unwrap_or(detected);
-        let (parsed, usage) = p
-            .analyst
-            .parse_job(&body, Some(lang.as_str()))
-            .await
-            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
+        let (parsed, usage) = fallback::llm_step(
+            &ctx,
+            p,
+            "parse_job_description",
+            p.analyst.parse_job(&body, Some(lang.as_str())),
+            OfflineAnalyst.parse_job(&body, Some(lang.as_str())),
+        )
+        .await?;
         let title = if job.title_is_explicit {
             job.title.clone()
         } else {

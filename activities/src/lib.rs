@@ -9,6 +9,7 @@
 pub mod applications;
 pub mod embed;
 pub mod errors;
+pub mod fallback;
 pub mod heartbeat;
 pub mod indexing;
 pub mod jobs;

@@ -15,6 +15,10 @@ pub struct Usage {
     pub calls: u32,
     pub prompt_tokens: u64,
     pub completion_tokens: u64,
+    /// Why the offline engine finished this step instead of the cloud model
+    /// (`SMARTRESUME_LLM_FALLBACK=offline`); absent when it did not have to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
 }
 
 impl Usage {
@@ -38,6 +42,7 @@ pub struct RunUsage {
     pub by_step: BTreeMap<String, Usage>,
 }
 
+#[derive(Clone, Copy)]
 pub struct AnalyzeRequest<'a> {
     pub resume: &'a ParsedResume,
     pub resume_text: &'a str,
@@ -47,6 +52,7 @@ pub struct AnalyzeRequest<'a> {
     pub output_lang: &'a str,
 }
 
+#[derive(Clone, Copy)]
 pub struct GenerateRequest<'a> {
     pub resume: &'a ParsedResume,
     pub resume_text: &'a str,
@@ -84,6 +90,7 @@ impl RunUsage {
 }
 
 /// Plan the tailoring of a structured CV for one job offer.
+#[derive(Clone, Copy)]
 pub struct PlanRequest<'a> {
     pub cv: &'a ParsedResume,
     pub job: &'a ParsedJob,

@@ -4,8 +4,8 @@
 //! retried or replayed without duplicating anything.
 
 use crate::{
-    errors,
-    llm::{AnalyzeRequest, GenerateRequest, RunUsage, Usage},
+    errors, fallback,
+    llm::{Analyst, AnalyzeRequest, GenerateRequest, OfflineAnalyst, RunUsage, Usage},
     providers::Providers,
 };
 use engine::{self, Analysis, ChangeLogEntry, ParsedJob, ParsedResume, Report, RetrievedChunk};
@@ -334,19 +334,37 @@ impl OptimizeActivities {
         let resume_text = l.version.raw_text.clone().unwrap_or_default();
         let job_text = l.job.job_description.clone().unwrap_or_default();
         let out = l.run.output_lang.clone().unwrap_or_else(|| "en".into());
-        let (analysis, usage) = p
-            .analyst
-            .analyze(AnalyzeRequest {
-                resume: &l.resume,
-                resume_text: &resume_text,
-                job: &l.parsed_job,
-                job_text: &job_text,
-                retrieved: &retrieved,
-                output_lang: &out,
-            })
-            .await
-            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
-        let report = sanitize_report(analysis.report.clone(), &resume_text);
+        let req = AnalyzeRequest {
+            resume: &l.resume,
+            resume_text: &resume_text,
+            job: &l.parsed_job,
+            job_text: &job_text,
+            retrieved: &retrieved,
+            output_lang: &out,
+        };
+        let (analysis, usage) = fallback::llm_step(
+            &ctx,
+            p,
+            "analyze_resume_vs_job",
+            p.analyst.analyze(req),
+            OfflineAnalyst.analyze(req),
+        )
+        .await?;
+        let parse_usage = l
+            .job
+            .parse_token_usage
+            .clone()
+            .and_then(|v| serde_json::from_value::<Usage>(v).ok());
+        let mut report = sanitize_report(analysis.report.clone(), &resume_text);
+        let fell_back = [
+            ("reading of the job posting", parse_usage.as_ref()),
+            ("match analysis", Some(&usage)),
+        ];
+        for (what, u) in fell_back {
+            if let Some(why) = u.and_then(|u| u.fallback.as_deref()) {
+                report.warnings.push(fallback::warning(what, why));
+            }
+        }
         let met = report.requirements.iter().filter(|r| r.met).count() as u32;
         let unmet = report.requirements.len() as u32 - met;
         let mut conn = p.db.acquire().await.map_err(errors::db)?;
@@ -364,11 +382,7 @@ impl OptimizeActivities {
         let mut steps = vec![("analyze_resume_vs_job", usage)];
         // The first run also carries what parsing the posting cost.
         if input.run_no == 1
-            && let Some(parse) = l
-                .job
-                .parse_token_usage
-                .clone()
-                .and_then(|v| serde_json::from_value::<Usage>(v).ok())
+            && let Some(parse) = parse_usage
         {
             steps.push(("parse_job_description", parse));
         }
@@ -405,19 +419,28 @@ impl OptimizeActivities {
             score: u8::try_from(l.run.score.unwrap_or(0).clamp(0, 100)).unwrap_or(0),
             report: report.clone(),
         };
-        let (optimized, usage) = p
-            .analyst
-            .generate(GenerateRequest {
-                resume: &l.resume,
-                resume_text: &resume_text,
-                job: &l.parsed_job,
-                analysis: &analysis,
-                output_lang: &out,
-                custom_instructions: l.run.custom_instructions.as_deref(),
-                retrieved: &retrieved,
-            })
-            .await
-            .map_err(|e| errors::provider_within(&ctx, p.retry_budget, e))?;
+        let req = GenerateRequest {
+            resume: &l.resume,
+            resume_text: &resume_text,
+            job: &l.parsed_job,
+            analysis: &analysis,
+            output_lang: &out,
+            custom_instructions: l.run.custom_instructions.as_deref(),
+            retrieved: &retrieved,
+        };
+        let (mut optimized, usage) = fallback::llm_step(
+            &ctx,
+            p,
+            "generate_optimized_resume",
+            p.analyst.generate(req),
+            OfflineAnalyst.generate(req),
+        )
+        .await?;
+        if let Some(why) = &usage.fallback {
+            optimized
+                .warnings
+                .push(fallback::warning("optimised resume", why));
+        }
         // Whatever engine wrote it, nothing untraceable to the source survives.
         let (verified, removed) = engine::verify(&optimized.markdown, &l.resume, &resume_text);
         let preview = sanitize_markdown(&verified);

@@ -12,7 +12,10 @@ use crate::{
     vectors::{PgVectorStore, VectorStore},
 };
 use anyhow::Context;
-use shared::{config::Settings, storage::BlobStore};
+use shared::{
+    config::{LlmFallback, Settings},
+    storage::BlobStore,
+};
 use sqlx::PgPool;
 use std::{sync::Arc, time::Duration};
 use url::Url;
@@ -30,6 +33,8 @@ pub struct Providers {
     pub fetch_policy: FetchPolicy,
     /// How long a failing provider is retried before the job fails.
     pub retry_budget: Duration,
+    /// What a step does when the cloud LLM fails for good.
+    pub llm_fallback: LlmFallback,
 }
 
 impl Providers {
@@ -97,6 +102,7 @@ impl Providers {
             download_ttl: settings.download_url_ttl(),
             analyst,
             retry_budget: Duration::from_secs(settings.provider_retry_budget_secs),
+            llm_fallback: settings.llm_fallback,
             fetch_policy: FetchPolicy {
                 allow: settings.fetch_allow_list(),
                 timeout: Duration::from_secs(settings.fetch_timeout_secs),

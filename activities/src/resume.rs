@@ -1,7 +1,12 @@
 //! ParseResume's activities: turn a stored version into text, markdown,
 //! structure and vectors, and record the outcome on the version row.
 
-use crate::{errors, indexing::Source, providers::Providers};
+use crate::{
+    errors, fallback,
+    indexing::Source,
+    llm::{Analyst, OfflineAnalyst},
+    providers::Providers,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use shared::{
@@ -156,11 +161,14 @@ async fn structure_and_save(
     let parsed = match parsed {
         Some(parsed) => parsed,
         None => {
-            let (parsed, usage) = p
-                .analyst
-                .parse_resume(raw, lang.as_str())
-                .await
-                .map_err(|e| errors::provider_within(ctx, p.retry_budget, e))?;
+            let (parsed, usage) = fallback::llm_step(
+                ctx,
+                p,
+                "parse_resume",
+                p.analyst.parse_resume(raw, lang.as_str()),
+                OfflineAnalyst.parse_resume(raw, lang.as_str()),
+            )
+            .await?;
             if usage.calls > 0 {
                 tracing::info!(
                     engine = %p.analyst.name(),

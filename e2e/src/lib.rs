@@ -419,6 +419,17 @@ async fn boot(flavor: Flavor, register: Option<Register>) -> anyhow::Result<Boot
                 "s3_secret_access_key",
                 s3.as_ref().map(|_| "e2e-secret-access-key"),
             ))
+            // The cloud stack's tests check how each provider failure ends a run, so
+            // its model failures are not finished offline (the product's default,
+            // tested with a worker of its own in `fallback.rs`).
+            .merge((
+                "llm_fallback",
+                if flavor == Flavor::Cloud {
+                    "fail"
+                } else {
+                    "offline"
+                },
+            ))
             .merge((
                 "provider_retry_budget_secs",
                 if flavor == Flavor::Cloud {

@@ -48,6 +48,17 @@ pub const STANDARD_ENV: &[&str] = &[
     "FRONTEND_ORIGIN",
 ];
 
+/// What a step does when the cloud LLM fails permanently (`SMARTRESUME_LLM_FALLBACK`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LlmFallback {
+    /// Finish with the offline engine, with a warning (the default).
+    #[default]
+    Offline,
+    /// End the run `failed` with the provider's reason.
+    Fail,
+}
+
 /// `Serialize` exists only to hand the built-in defaults to figment; secret
 /// fields are never serialised (`skip_serializing`: a missing field takes its
 /// value from `Default` when read back), so no serialised form of the settings
@@ -149,6 +160,11 @@ pub struct Settings {
     /// seconds. At most 400, so it always ends before the activities'
     /// schedule-to-close timeouts (600 s and more) would.
     pub provider_retry_budget_secs: u64,
+    /// When the cloud LLM fails for good (no quota, a wrong key or model, answers
+    /// that never fit the schema, the retry budget spent): `offline` finishes the
+    /// step with the offline engine and says so in the run's warnings and token
+    /// usage; `fail` ends the run `failed` with the reason.
+    pub llm_fallback: LlmFallback,
 
     /// Pinecone: set both to store vectors there instead of Postgres.
     #[serde(skip_serializing)]
@@ -208,6 +224,7 @@ impl Default for Settings {
             openai_prompt_price_per_1m: 0.15,
             openai_completion_price_per_1m: 0.60,
             provider_retry_budget_secs: 300,
+            llm_fallback: LlmFallback::Offline,
             pinecone_api_key: None,
             pinecone_index_host: None,
             pinecone_api_version: "2025-04".into(),
@@ -940,6 +957,19 @@ mod tests {
         let err = with(&[("provision_users", "maybe")], Component::Worker).unwrap_err();
         assert!(
             err.to_string().contains("SMARTRESUME_PROVISION_USERS"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_llm_fallback_is_offline_unless_set_to_fail() {
+        let d = with(&[], Component::Worker).unwrap();
+        assert_eq!(d.llm_fallback, LlmFallback::Offline);
+        let fail = with(&[("llm_fallback", "fail")], Component::Worker).unwrap();
+        assert_eq!(fail.llm_fallback, LlmFallback::Fail);
+        let err = with(&[("llm_fallback", "sometimes")], Component::Worker).unwrap_err();
+        assert!(
+            err.to_string().contains("SMARTRESUME_LLM_FALLBACK"),
             "{err}"
         );
     }

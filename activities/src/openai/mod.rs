@@ -212,6 +212,7 @@ impl OpenAiAnalyst {
                 calls: 1,
                 prompt_tokens: reply.prompt_tokens,
                 completion_tokens: reply.completion_tokens,
+                ..Usage::default()
             });
             let content = reply.content.clone();
             let refusal = reply.refusal.clone();

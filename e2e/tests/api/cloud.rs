@@ -12,7 +12,7 @@ const JOB: &str = "jobs/en_backend_engineer_ledgerline.txt";
 
 /// A resume whose text carries `marker`, so scripted failures hit only
 /// this test's requests.
-async fn resume_with_marker(user: &TestUser, marker: &str) -> String {
+pub async fn resume_with_marker(user: &TestUser, marker: &str) -> String {
     // A line about Rust and PostgreSQL: retrieval keeps it in the prompts.
     let text = format!(
         "{}- **Community:** Rust and PostgreSQL meetup organiser ({marker})\n",
@@ -25,7 +25,7 @@ async fn resume_with_marker(user: &TestUser, marker: &str) -> String {
     id
 }
 
-fn marker() -> String {
+pub fn marker() -> String {
     format!("mk{}", Uuid::new_v4().simple())
 }
 

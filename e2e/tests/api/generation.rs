@@ -26,7 +26,7 @@ pub async fn wait_generation(user: &TestUser, id: &str) -> Value {
     .await
 }
 
-async fn create_application(user: &TestUser, body: Value) -> (String, Value) {
+pub async fn create_application(user: &TestUser, body: Value) -> (String, Value) {
     let d = user
         .post_json("/applications", &body)
         .await
@@ -73,7 +73,7 @@ fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
-fn latest_cv(d: &Value) -> &Value {
+pub fn latest_cv(d: &Value) -> &Value {
     let cvs = d["cvs"].as_array().expect("cvs");
     cvs.iter()
         .max_by_key(|c| c["version_no"].as_i64())

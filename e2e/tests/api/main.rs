@@ -5,7 +5,9 @@
 mod applications;
 mod auth;
 mod basics;
+mod chaos;
 mod cloud;
+mod fallback;
 mod generation;
 mod health;
 mod jobs;

@@ -8,20 +8,32 @@ use std::time::{Duration, Instant};
 
 /// Start the real worker binary against the shared stack's Temporal and `db_url`, on a
 /// task queue of its own (so it takes no work from the in-process worker).
-fn spawn_worker(
+pub(crate) fn spawn_worker(
     db_url: &str,
     task_queue: &str,
     blob_dir: &std::path::Path,
 ) -> (std::process::Child, mpsc::Receiver<String>) {
-    let stack = e2e::stack();
+    spawn_worker_with(&e2e::stack().temporal_target, db_url, task_queue, blob_dir, &[])
+}
+
+/// [`spawn_worker`] on any stack's Temporal, with more environment (cloud providers,
+/// the LLM fallback...).
+pub(crate) fn spawn_worker_with(
+    temporal_target: &str,
+    db_url: &str,
+    task_queue: &str,
+    blob_dir: &std::path::Path,
+    env: &[(String, String)],
+) -> (std::process::Child, mpsc::Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_sr-worker"))
         .env("DATABASE_URL", db_url)
-        .env("TEMPORAL_ADDRESS", &stack.temporal_target)
+        .env("TEMPORAL_ADDRESS", temporal_target)
         .env("SMARTRESUME_TASK_QUEUE", task_queue)
         .env("SMARTRESUME_RUN_MIGRATIONS", "false")
         .env("SMARTRESUME_BLOB_DIR", blob_dir)
         .env("SMARTRESUME_LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -41,7 +53,7 @@ fn spawn_worker(
     (child, rx)
 }
 
-fn wait_for_line(
+pub(crate) fn wait_for_line(
     rx: &mpsc::Receiver<String>,
     needle: &str,
     within: Duration,

@@ -140,6 +140,10 @@ pub struct EditReport {
     /// Requests the source CV cannot support (filled by [`tailor`], or by the caller from
     /// [`plan`]'s gaps).
     pub gaps: Vec<String>,
+    /// What the reader should know about how this version was made (e.g. the cloud
+    /// model could not be used and the offline engine planned it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// A change the editor refused, with a readable reason.

@@ -112,9 +112,9 @@ async fn when_the_cloud_model_fails_for_good_the_offline_engine_finishes_and_say
     let r = &d["result"];
     let w = warnings(&r["report"]["warnings"]);
     assert!(
-        w.iter()
-            .any(|w| w.contains("match analysis") && w.contains("offline engine")
-                && w.contains("quota")),
+        w.iter().any(|w| w.contains("match analysis")
+            && w.contains("offline engine")
+            && w.contains("quota")),
         "{w:?}"
     );
     let step = &r["token_usage"]["by_step"]["analyze_resume_vs_job"];
@@ -159,10 +159,7 @@ async fn when_the_cloud_model_fails_for_good_the_offline_engine_finishes_and_say
         "{w:?}"
     );
     assert!(
-        r["preview_md"]
-            .as_str()
-            .unwrap()
-            .contains("Maya Lindqvist"),
+        r["preview_md"].as_str().unwrap().contains("Maya Lindqvist"),
         "{}",
         r["preview_md"]
     );

@@ -13,7 +13,13 @@ pub(crate) fn spawn_worker(
     task_queue: &str,
     blob_dir: &std::path::Path,
 ) -> (std::process::Child, mpsc::Receiver<String>) {
-    spawn_worker_with(&e2e::stack().temporal_target, db_url, task_queue, blob_dir, &[])
+    spawn_worker_with(
+        &e2e::stack().temporal_target,
+        db_url,
+        task_queue,
+        blob_dir,
+        &[],
+    )
 }
 
 /// [`spawn_worker`] on any stack's Temporal, with more environment (cloud providers,

@@ -24,9 +24,16 @@ pub fn deps(settings: &Settings) -> anyhow::Result<Deps> {
     Ok(Arc::new(Providers::from_settings(settings)?))
 }
 
+/// See [`options`]: how long a workflow task waits for the worker that last ran it.
+pub const STICKY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
 pub fn options(task_queue: &str, deps: &Deps) -> anyhow::Result<WorkerOptions> {
     Ok(WorkerOptions::new(task_queue)
         .graceful_shutdown_period(SHUTDOWN_GRACE)
+        // A worker that died (SIGKILL, OOM, lost node) leaves its workflows' next tasks on
+        // its sticky queue; after this long they move to the shared queue and any worker
+        // takes them (the SDK's default of 10 s made every crash cost that much).
+        .sticky_queue_schedule_to_start_timeout(STICKY_TIMEOUT)
         .activity_inbound_interceptor(activities::spans::ActivitySpans)
         .register_workflow::<crate::ParseResume>()?
         .register_workflow::<crate::PurgeResume>()?

@@ -102,6 +102,8 @@ impl Worker {
 struct Wave {
     scores: BTreeMap<(usize, usize), Vec<i64>>,
     drain: Duration,
+    /// When the last SIGKILL landed, from the first request.
+    last_kill: Option<Duration>,
     kills: usize,
     users: Vec<TestUser>,
 }
@@ -128,22 +130,29 @@ async fn run_wave(users_n: usize, kills: usize, seed: u64) -> Wave {
     // are read and optimisations run.
     let done = Arc::new(AtomicBool::new(false));
     let killed = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let last_kill = Arc::new(Mutex::new(None::<Duration>));
     let killer = {
-        let (worker, done, killed) = (worker.clone(), done.clone(), killed.clone());
+        let (worker, done, killed, last_kill) = (
+            worker.clone(),
+            done.clone(),
+            killed.clone(),
+            last_kill.clone(),
+        );
         std::thread::spawn(move || {
             let mut rng = Rng(seed | 1);
             for _ in 0..kills {
-                std::thread::sleep(rng.millis(500, 4000));
+                std::thread::sleep(rng.millis(300, 2000));
                 if done.load(Ordering::SeqCst) {
                     break;
                 }
-                worker.kill_and_restart(rng.millis(200, 2500));
+                *last_kill.lock().unwrap() = Some(started.elapsed());
+                worker.kill_and_restart(rng.millis(200, 1500));
                 killed.fetch_add(1, Ordering::SeqCst);
             }
         })
     };
 
-    let started = Instant::now();
     let mut jobs: Vec<((usize, usize), String)> = Vec::new();
     for (u, user) in users.iter().enumerate() {
         let file = RESUMES[u % RESUMES.len()];
@@ -225,6 +234,7 @@ async fn run_wave(users_n: usize, kills: usize, seed: u64) -> Wave {
     Wave {
         scores,
         drain,
+        last_kill: *last_kill.lock().unwrap(),
         kills: killed.load(Ordering::SeqCst),
         users,
     }
@@ -382,6 +392,7 @@ async fn a_worker_killed_at_random_points_loses_and_duplicates_nothing() {
             "seed": seed,
             "undisturbed_drain_s": calm.drain.as_secs_f64(),
             "disturbed_drain_s": stormy.drain.as_secs_f64(),
+            "last_kill_s": stormy.last_kill.map(|d| d.as_secs_f64()),
             "target_s": 2.0 * calm.drain.as_secs_f64() + 15.0,
         })
     );

@@ -4,6 +4,7 @@
 
 mod applications;
 mod auth;
+mod bad_inputs;
 mod basics;
 mod chaos;
 mod cloud;

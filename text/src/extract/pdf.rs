@@ -52,6 +52,10 @@ const PARAGRAPH_GAP_PITCH: f64 = 1.45;
 const PARAGRAPH_GAP_EM: f64 = 1.9;
 /// Upper bound on one `/W` range we expand (a CID font has at most 65 536 glyphs).
 const MAX_W_RANGE: i64 = 65_536;
+/// What all of a PDF's compressed streams may unpack to. A resume with embedded fonts
+/// and a photo unpacks to a few MiB; a "decompression bomb" (a 1 MB stream of zeros
+/// that inflates to gigabytes) would otherwise be inflated whole by the PDF library.
+pub const MAX_PDF_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
 
 pub(crate) fn extract_pdf(bytes: &[u8]) -> Result<String, ExtractError> {
     let pages = catch_unwind(AssertUnwindSafe(|| collect_glyphs(bytes))).map_err(|panic| {
@@ -74,7 +78,57 @@ fn panic_message(panic: &(dyn Any + Send)) -> String {
     msg.chars().take(160).collect()
 }
 
+/// Refuse a PDF whose streams together inflate to more than [`MAX_PDF_INFLATED_BYTES`],
+/// before the PDF library (which inflates object streams while loading and content
+/// streams while interpreting) gets to allocate it. Every `stream … endstream` segment
+/// of the raw bytes is inflated once into a counter, stopping at the budget; segments
+/// that are not zlib data count as what they are.
+fn check_inflated_size(bytes: &[u8]) -> Result<(), ExtractError> {
+    use std::io::Read;
+    let mut total: u64 = 0;
+    let mut at = 0;
+    while let Some(start) = find(&bytes[at..], b"stream").map(|i| at + i) {
+        let mut body = start + b"stream".len();
+        // `endstream` also contains `stream`: skip it.
+        if bytes[..start].ends_with(b"end") {
+            at = body;
+            continue;
+        }
+        if bytes.get(body) == Some(&b'\r') {
+            body += 1;
+        }
+        if bytes.get(body) != Some(&b'\n') {
+            at = body;
+            continue;
+        }
+        body += 1;
+        let end = find(&bytes[body..], b"endstream").map_or(bytes.len(), |i| body + i);
+        let left = MAX_PDF_INFLATED_BYTES - total;
+        // Counted by hand: a stream that is cut short still counts what it inflated to.
+        let mut reader = flate2::read::ZlibDecoder::new(&bytes[body..end]).take(left + 1);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut inflated: u64 = 0;
+        while let Ok(n @ 1..) = reader.read(&mut buf) {
+            inflated += n as u64;
+        }
+        total += inflated.max((end - body) as u64);
+        if total > MAX_PDF_INFLATED_BYTES {
+            return Err(ExtractError::Corrupt(format!(
+                "the PDF's compressed content unpacks to more than {} MiB, which no resume needs (possible decompression bomb)",
+                MAX_PDF_INFLATED_BYTES / (1024 * 1024)
+            )));
+        }
+        at = end;
+    }
+    Ok(())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 fn collect_glyphs(bytes: &[u8]) -> Result<Vec<Vec<Run>>, ExtractError> {
+    check_inflated_size(bytes)?;
     let mut doc = Document::load_mem(bytes).map_err(|e| {
         ExtractError::Corrupt(format!(
             "the file is not a complete, readable PDF ({e}); it may be truncated"
@@ -737,6 +791,32 @@ pub(crate) fn join_plus_sign(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_it_is_inflated() {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        let chunk = vec![b' '; 1 << 20];
+        for _ in 0..200 {
+            z.write_all(&chunk).unwrap();
+        }
+        let data = z.finish().unwrap();
+        let mut pdf = b"%PDF-1.7\n1 0 obj\n<< /Length 1 /Filter /FlateDecode >>\nstream\n".to_vec();
+        pdf.extend_from_slice(&data);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n%%EOF\n");
+        let err = check_inflated_size(&pdf).unwrap_err().to_string();
+        assert!(err.contains("decompression bomb"), "{err}");
+        // The same content cut short still counts what it inflated to.
+        let cut = &pdf[..pdf.len() - 40];
+        assert!(check_inflated_size(cut).is_err());
+        // An ordinary compressed stream passes.
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(b"BT /F1 12 Tf (Maya) Tj ET").unwrap();
+        let mut ok = b"%PDF-1.7\n1 0 obj\n<< >>\nstream\n".to_vec();
+        ok.extend_from_slice(&z.finish().unwrap());
+        ok.extend_from_slice(b"\nendstream\nendobj\n");
+        assert!(check_inflated_size(&ok).is_ok());
+    }
 
     #[test]
     fn visual_arabic_line_becomes_logical() {

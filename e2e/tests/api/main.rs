@@ -11,6 +11,7 @@ mod cloud;
 mod fallback;
 mod generation;
 mod health;
+mod isolation;
 mod jobs;
 mod n8n;
 mod openapi;

@@ -18,6 +18,7 @@ mod openapi;
 mod outages;
 mod provisioning;
 mod replay;
+mod reset;
 mod resumes;
 mod rls;
 mod schemathesis;

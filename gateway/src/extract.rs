@@ -64,6 +64,14 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+/// The request id the gateway set (or the caller sent) in `x-request-id`.
+pub fn request_id(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(100).collect())
+}
+
 /// The caller, from a verified Supabase access token.
 #[derive(Debug, Clone)]
 pub struct AuthUser {
@@ -71,6 +79,8 @@ pub struct AuthUser {
     /// The token's payload, handed to Postgres as `request.jwt.claims`.
     pub claims: serde_json::Value,
     pub is_anonymous: bool,
+    /// The request's `x-request-id` (for the audit trail).
+    pub request_id: Option<String>,
 }
 
 impl FromRequestParts<AppState> for AuthUser {
@@ -109,6 +119,7 @@ impl FromRequestParts<AppState> for AuthUser {
             user_id: verified.user_id,
             is_anonymous: verified.claims.is_anonymous.unwrap_or(false),
             claims: verified.claims_json,
+            request_id: request_id(&parts.headers),
         })
     }
 }
@@ -128,10 +139,10 @@ impl FromRequestParts<AppState> for LimitedUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let user = AuthUser::from_request_parts(parts, state).await?;
-        state
-            .limiter
-            .check(user.user_id)
-            .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+        if let Err(retry_after) = state.limiter.check(user.user_id) {
+            crate::audit::rate_limited(state, &user, retry_after.as_secs().max(1));
+            return Err(ApiError::RateLimited { retry_after });
+        }
         Ok(LimitedUser(user))
     }
 }

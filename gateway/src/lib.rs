@@ -5,6 +5,7 @@
 //! starts. It depends on `shared` only, never on `activities`.
 
 pub mod app;
+pub mod audit;
 pub mod envelope;
 pub mod error;
 pub mod extract;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod applications;
+mod audit;
 mod auth;
 mod bad_inputs;
 mod basics;

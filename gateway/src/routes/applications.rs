@@ -5,6 +5,7 @@
 use crate::envelope::ErrorEnvelope;
 use crate::openapi::errors as E;
 use crate::{
+    audit,
     envelope::{self, Envelope, Page},
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, AuthUser, LimitedUser},
@@ -505,6 +506,15 @@ pub async fn create(
     // so nothing is left `queued` with no workflow behind it.
     start_generation(&state, user.user_id, &app, &cv, &workflow_id).await?;
     tx.commit().await?;
+    audit::record(
+        &state,
+        &user,
+        "application.created",
+        ("application", app_id),
+        Some(&workflow_id),
+        serde_json::json!({ "resume_id": resume_id, "job_id": job_id }),
+    )
+    .await;
     Ok(envelope::accepted(ApplicationCreated {
         application: ApplicationView::from(&app),
         workflow_id,
@@ -629,6 +639,22 @@ pub async fn get_one(
         )
         .await?;
         cv_views.push(CvView::new(cv, cv_links, cover_letter));
+    }
+    let documents: Vec<Uuid> = cvs
+        .iter()
+        .filter(|c| c.pdf_path.is_some())
+        .map(|c| c.id)
+        .collect();
+    if !documents.is_empty() {
+        audit::record(
+            &state,
+            &user,
+            "file_link.issued",
+            ("application", id),
+            None,
+            serde_json::json!({ "file": "application_documents", "cv_ids": documents }),
+        )
+        .await;
     }
     let progress = if matches!(
         app.generation_status,
@@ -910,5 +936,14 @@ pub async fn delete(
             tracing::warn!(error = %e, "second sweep of a deleted application's documents failed");
         }
     }
+    audit::record(
+        &state,
+        &user,
+        "application.deleted",
+        ("application", id),
+        None,
+        serde_json::json!({ "cv_versions": app.cv_count, "generation_running": running }),
+    )
+    .await;
     Ok(envelope::ok(Deleted { deleted: true }))
 }

@@ -144,7 +144,20 @@ pub async fn n8n_resume(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ResumeCallback>,
 ) -> ApiResult<Response> {
-    check_token(&state, &headers)?;
+    let subject = body.resume_version_id.clone();
+    let answer = n8n_resume_inner(&state, &headers, body).await;
+    let outcome = answer.as_ref().map(|_| ()).map_err(ApiError::code);
+    audit_callback(&state, &headers, "n8n_resume", subject.as_deref(), outcome).await;
+    answer
+}
+
+async fn n8n_resume_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: ResumeCallback,
+) -> ApiResult<Response> {
+    let state = state.clone();
+    check_token(&state, headers)?;
     let version_id = parse_id("resume_version_id", body.resume_version_id.as_deref())?;
     let mut conn = state.db.acquire().await?;
     let version = resumes::find_version_any_user(&mut conn, version_id)
@@ -205,7 +218,20 @@ pub async fn n8n_job(
     headers: HeaderMap,
     ApiJson(body): ApiJson<JobCallback>,
 ) -> ApiResult<Response> {
-    check_token(&state, &headers)?;
+    let subject = body.job_id.clone();
+    let answer = n8n_job_inner(&state, &headers, body).await;
+    let outcome = answer.as_ref().map(|_| ()).map_err(ApiError::code);
+    audit_callback(&state, &headers, "n8n_job", subject.as_deref(), outcome).await;
+    answer
+}
+
+async fn n8n_job_inner(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: JobCallback,
+) -> ApiResult<Response> {
+    let state = state.clone();
+    check_token(&state, headers)?;
     let job_id = parse_id("job_id", body.job_id.as_deref())?;
     let mut conn = state.db.acquire().await?;
     let job = shared::db::jobs::find_job_any_user(&mut conn, job_id)
@@ -233,4 +259,59 @@ pub async fn n8n_job(
         "this job is no longer waiting for a scrape result",
     )
     .await
+}
+
+/// Every callback, accepted or refused, goes to the audit trail: under the subject's
+/// owner when the subject exists (the owner reads it), else with no user. Only the
+/// kind, the subject id and the answer's code are kept — never the payload.
+async fn audit_callback(
+    state: &AppState,
+    headers: &HeaderMap,
+    kind: &str,
+    subject: Option<&str>,
+    outcome: Result<(), &'static str>,
+) {
+    let subject_id = subject.and_then(|s| s.parse::<Uuid>().ok());
+    let owner = match subject_id {
+        Some(id) => {
+            async {
+                let mut conn = state.db.acquire().await.ok()?;
+                match kind {
+                    "n8n_resume" => resumes::find_version_any_user(&mut conn, id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|v| v.user_id),
+                    _ => shared::db::jobs::find_job_any_user(&mut conn, id)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map(|j| j.user_id),
+                }
+            }
+            .await
+        }
+        None => None,
+    };
+    let (action, outcome) = match outcome {
+        Ok(()) => ("callback.accepted", "ok"),
+        Err(code) => ("callback.refused", code),
+    };
+    crate::audit::write(
+        state,
+        shared::db::audit::AuditEvent {
+            user_id: owner,
+            action,
+            subject_type: Some(if kind == "n8n_resume" {
+                "resume_version"
+            } else {
+                "job"
+            }),
+            subject_id: owner.and(subject_id),
+            request_id: crate::extract::request_id(headers),
+            workflow_id: None,
+            detail: serde_json::json!({ "callback": kind, "outcome": outcome }),
+        },
+    )
+    .await;
 }

@@ -4,6 +4,7 @@
 use crate::envelope::ErrorEnvelope;
 use crate::openapi::errors as E;
 use crate::{
+    audit,
     envelope::{self, Envelope, Page},
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, AuthUser, LimitedUser},
@@ -262,6 +263,15 @@ async fn create_job(
         })
         .await?;
     tx.commit().await?;
+    audit::record(
+        state,
+        user,
+        "job.created",
+        ("job", job_id),
+        Some(&workflow_id),
+        serde_json::json!({ "resume_id": resume_id, "from_url": job.job_url.is_some() }),
+    )
+    .await;
     Ok(JobStarted {
         job: JobView::new(&job, None, None),
         workflow_id,

@@ -4,6 +4,7 @@ use super::upload;
 use crate::envelope::ErrorEnvelope;
 use crate::openapi::errors as E;
 use crate::{
+    audit,
     envelope::{self, Envelope, Page},
     error::{ApiError, ApiResult},
     extract::{ApiJson, ApiPath, ApiQuery, AuthUser, LimitedUser},
@@ -216,11 +217,30 @@ pub async fn create_version(
     )
     .await;
     match result {
-        Ok((resume, version)) => Ok(ResumeCreated {
-            resume: ResumeView::new(&resume, Some(&version), None),
-            version: VersionView::from(&version),
-            workflow_id,
-        }),
+        Ok((resume, version)) => {
+            let action = match target {
+                Target::New { .. } => "resume.created",
+                Target::Existing(_) => "resume.version_added",
+            };
+            audit::record(
+                state,
+                user,
+                action,
+                ("resume", resume.id),
+                Some(&workflow_id),
+                serde_json::json!({
+                    "version_id": version.id,
+                    "source": if stored.is_some() { "upload" } else { "text" },
+                    "file_kind": input.file.as_ref().map(|f| f.kind.as_str()),
+                }),
+            )
+            .await;
+            Ok(ResumeCreated {
+                resume: ResumeView::new(&resume, Some(&version), None),
+                version: VersionView::from(&version),
+                workflow_id,
+            })
+        }
         Err(e) => {
             if let Some(path) = stored
                 && let Err(cleanup) = state.blobs.delete(&path).await
@@ -448,6 +468,7 @@ pub async fn delete(
         return Err(ApiError::NotFound("resume"));
     }
     let workflow_id = contracts::purge_resume_workflow_id(id);
+    let job_count = job_ids.len();
     state
         .temporal
         .start(StartRequest {
@@ -466,6 +487,15 @@ pub async fn delete(
         })
         .await?;
     tx.commit().await?;
+    audit::record(
+        &state,
+        &user,
+        "resume.deleted",
+        ("resume", id),
+        Some(&workflow_id),
+        serde_json::json!({ "jobs": job_count }),
+    )
+    .await;
     // Usually done in well under a second; answer anyway after a short wait.
     let _ = state
         .temporal
@@ -693,5 +723,14 @@ pub async fn file_url(
             tracing::error!(error = %e, "signing a download link failed");
             ApiError::Unavailable("file storage")
         })?;
+    audit::record(
+        &state,
+        &user,
+        "file_link.issued",
+        ("resume", id),
+        None,
+        serde_json::json!({ "file": "resume_original", "version_id": version.id, "expires_at": link.expires_at }),
+    )
+    .await;
     Ok(envelope::ok(link))
 }

@@ -17,6 +17,7 @@
 //! `scripts/test` fails while it is stale.
 
 pub mod applications;
+pub mod audit;
 pub mod chunks;
 pub mod cvs;
 pub mod fault;

@@ -153,7 +153,38 @@ async fn run_wave(users_n: usize, kills: usize, seed: u64) -> Wave {
         })
     };
 
-    let mut jobs: Vec<((usize, usize), String)> = Vec::new();
+    let (scores, drain) = drive(&users, started).await;
+    done.store(true, Ordering::SeqCst);
+    killer.join().unwrap();
+    worker.stop();
+
+    Wave {
+        scores,
+        drain,
+        last_kill: *last_kill.lock().unwrap(),
+        kills: killed.load(Ordering::SeqCst),
+        users,
+    }
+}
+
+/// The scenario's traffic on `users` (already on the gateway under test): each uploads
+/// a resume and creates its text jobs straight away; the first job of each user is
+/// refined once it completes. Returns the scores of every run once everything settled,
+/// and how long that took from `started`.
+pub(crate) async fn drive(
+    users: &[TestUser],
+    started: Instant,
+) -> (BTreeMap<(usize, usize), Vec<i64>>, Duration) {
+    let jobs = submit(users).await;
+    settle(users, &jobs, started).await
+}
+
+/// Each user's (user slot, job slot) and job id.
+pub(crate) type Submitted = Vec<((usize, usize), String)>;
+
+/// Upload each user's resume and create its text jobs (see [`drive`]).
+pub(crate) async fn submit(users: &[TestUser]) -> Submitted {
+    let mut jobs: Submitted = Vec::new();
     for (u, user) in users.iter().enumerate() {
         let file = RESUMES[u % RESUMES.len()];
         let name = file.rsplit('/').next().unwrap();
@@ -170,14 +201,30 @@ async fn run_wave(users_n: usize, kills: usize, seed: u64) -> Wave {
             jobs.push(((u, j), r.expect(202)["id"].as_str().unwrap().to_string()));
         }
     }
+    jobs
+}
 
+/// Drive the submitted jobs to the end (see [`drive`]).
+pub(crate) async fn settle(
+    users: &[TestUser],
+    jobs: &Submitted,
+    started: Instant,
+) -> (BTreeMap<(usize, usize), Vec<i64>>, Duration) {
+    let users_n = users.len();
     // Drive to the end: the first job of every user is refined once it completes.
     let deadline = Instant::now() + Duration::from_secs(900);
     let mut refined = vec![false; users_n];
     loop {
         let mut pending = Vec::new();
-        for ((u, j), id) in &jobs {
+        for ((u, j), id) in jobs {
             let d = users[*u].get(&format!("/jobs/{id}")).await;
+            // Whatever happens underneath, a reader gets an answer or a clear 503.
+            assert!(
+                d.status.as_u16() < 500 || d.status.as_u16() == 503,
+                "GET /jobs/{id}: {} {}",
+                d.status,
+                d.text
+            );
             if d.status.as_u16() != 200 {
                 pending.push(format!("{id}: HTTP {}", d.status));
                 continue;
@@ -210,12 +257,8 @@ async fn run_wave(users_n: usize, kills: usize, seed: u64) -> Wave {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     let drain = started.elapsed();
-    done.store(true, Ordering::SeqCst);
-    killer.join().unwrap();
-    worker.stop();
-
     let mut scores = BTreeMap::new();
-    for ((u, j), id) in &jobs {
+    for ((u, j), id) in jobs {
         let runs = users[*u].get(&format!("/jobs/{id}/optimizations")).await;
         let mut runs = runs.expect(200).as_array().unwrap().clone();
         runs.sort_by_key(|r| r["run_no"].as_i64());
@@ -231,21 +274,20 @@ async fn run_wave(users_n: usize, kills: usize, seed: u64) -> Wave {
             runs.iter().map(|r| r["score"].as_i64().unwrap()).collect(),
         );
     }
-    Wave {
-        scores,
-        drain,
-        last_kill: *last_kill.lock().unwrap(),
-        kills: killed.load(Ordering::SeqCst),
-        users,
-    }
+    (scores, drain)
 }
 
 /// Rows, chunks, vectors and files of the wave's users, checked for duplicates and
 /// orphans. Returns what is wrong, in words.
-async fn integrity(wave: &Wave) -> Vec<String> {
+pub(crate) async fn integrity(users: &[TestUser]) -> Vec<String> {
+    integrity_in(&stack().db_url, users).await
+}
+
+/// [`integrity`] against the database at `db_url`.
+pub(crate) async fn integrity_in(db_url: &str, users: &[TestUser]) -> Vec<String> {
     let stack = stack();
-    let pool = stack.db().await;
-    let ids: Vec<uuid::Uuid> = wave.users.iter().map(|u| u.id).collect();
+    let pool = sqlx::PgPool::connect(db_url).await.unwrap();
+    let ids: Vec<uuid::Uuid> = users.iter().map(|u| u.id).collect();
     let mut wrong = Vec::new();
     let checks: [(&str, &str); 7] = [
         (
@@ -369,7 +411,7 @@ async fn a_worker_killed_at_random_points_loses_and_duplicates_nothing() {
     let stormy = run_wave(users, kills, seed).await;
 
     for wave in [&calm, &stormy] {
-        let wrong = integrity(wave).await;
+        let wrong = integrity(&wave.users).await;
         assert!(
             wrong.is_empty(),
             "after {} kills (CHAOS_SEED={seed}): {wrong:#?}",

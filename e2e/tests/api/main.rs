@@ -16,6 +16,7 @@ mod isolation;
 mod jobs;
 mod n8n;
 mod openapi;
+mod outage_restarts;
 mod outages;
 mod provisioning;
 mod replay;

@@ -61,6 +61,32 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Client> {
     .with_context(|| format!("cannot reach Temporal at {}", settings.temporal_address))
 }
 
+/// How long a starting worker waits for Temporal (a dev server or cluster that is
+/// still starting, or restarting) before it gives up and exits.
+pub const STARTUP_CONNECT_PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// [`connect`], retried (1 s apart, then up to 5 s) until `patience` has passed: a
+/// worker started alongside Temporal (compose, a deploy, a restart of Temporal) waits
+/// for it instead of exiting at once.
+pub async fn connect_patiently(
+    settings: &Settings,
+    patience: std::time::Duration,
+) -> anyhow::Result<Client> {
+    let started = std::time::Instant::now();
+    let mut delay = std::time::Duration::from_secs(1);
+    loop {
+        match connect(settings).await {
+            Ok(client) => return Ok(client),
+            Err(e) if started.elapsed() + delay < patience => {
+                tracing::warn!(error = %format!("{e:#}"), retry_in_secs = delay.as_secs(), "Temporal is not reachable yet");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(std::time::Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Build a worker for `client`. `Worker::run` is not `Send`: run it on the
 /// task that owns it (the main task in the binary).
 pub fn build(
@@ -111,7 +137,7 @@ pub fn main() -> anyhow::Result<()> {
                 .await
                 .context("applying migrations (set SMARTRESUME_RUN_MIGRATIONS=false to skip)")?;
         }
-        let client = connect(&settings).await?;
+        let client = connect_patiently(&settings, STARTUP_CONNECT_PATIENCE).await?;
         let runtime =
             Runtime::from_current_tokio(Default::default()).context("temporal runtime")?;
         let mut worker = build(&runtime, client, &settings.task_queue, &deps)?;

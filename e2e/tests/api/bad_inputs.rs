@@ -6,7 +6,7 @@
 //! parsed, for the merely odd ones) — never a 5xx, a stuck workflow or a dead worker. The
 //! worker's peak RSS is printed (`BAD_INPUT_RESULT`) for `RELIABILITY.md`.
 
-use crate::worker_process::{spawn_worker, wait_for_line};
+use crate::worker_process::start_polling_worker;
 use e2e::{TestUser, fixture, stack};
 use serde_json::json;
 use std::io::Write;
@@ -155,12 +155,12 @@ async fn send_file(user: &TestUser, name: &str, bytes: Vec<u8>) -> (u16, Option<
 async fn bad_files_at_scale_end_in_4xx_or_failed_and_the_worker_survives() {
     let stack = stack();
     let queue = format!("bad-inputs-{}", uuid::Uuid::new_v4());
-    let (mut child, rx) = spawn_worker(&stack.db_url, &queue, &stack.blob_dir);
-    let mut log = Vec::new();
-    assert!(
-        wait_for_line(&rx, "worker polling", Duration::from_secs(60), &mut log),
-        "the worker never started polling:\n{}",
-        log.join("\n")
+    let mut child = start_polling_worker(
+        &stack.temporal_target,
+        &stack.db_url,
+        &queue,
+        &stack.blob_dir,
+        &[],
     );
     let q = queue.clone();
     let base = stack

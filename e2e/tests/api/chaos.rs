@@ -9,7 +9,7 @@
 //! `CHAOS_KILLS` (default 4) and `CHAOS_SEED`. The drain times it prints
 //! (`CHAOS_RESULT {...}`) are recorded in `RELIABILITY.md`; the test asserts no time.
 
-use crate::worker_process::{spawn_worker, wait_for_line};
+use crate::worker_process::{spawn_worker, start_polling_worker};
 use e2e::{TestUser, fixture, fixture_text, stack};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -66,13 +66,7 @@ struct Worker {
 
 impl Worker {
     fn start(db_url: &str, queue: &str, blob_dir: &std::path::Path) -> Arc<Worker> {
-        let (child, rx) = spawn_worker(db_url, queue, blob_dir);
-        let mut seen = Vec::new();
-        assert!(
-            wait_for_line(&rx, "worker polling", Duration::from_secs(60), &mut seen),
-            "the worker never started polling:\n{}",
-            seen.join("\n")
-        );
+        let child = start_polling_worker(&stack().temporal_target, db_url, queue, blob_dir, &[]);
         Arc::new(Worker {
             child: Mutex::new(child),
             queue: queue.to_string(),

@@ -9,11 +9,10 @@
 use crate::cloud::{marker, resume_with_marker};
 use crate::generation::{create_application, latest_cv, wait_generation};
 use crate::jobs::{create_job, wait_job};
-use crate::worker_process::{spawn_worker_with, wait_for_line};
+use crate::worker_process::start_polling_worker;
 use e2e::{cloud_stack, fixture_text, openai::Rule};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
-use std::time::Duration;
 
 /// The cloud stack's providers as environment variables for a child worker.
 fn cloud_env(s: &shared::config::Settings) -> Vec<(String, String)> {
@@ -73,18 +72,12 @@ async fn when_the_cloud_model_fails_for_good_the_offline_engine_finishes_and_say
     let stack = cloud_stack();
     let openai = stack.openai.as_ref().unwrap();
     let queue = format!("fallback-{}", uuid::Uuid::new_v4());
-    let (mut child, rx) = spawn_worker_with(
+    let mut child = start_polling_worker(
         &stack.temporal_target,
         &stack.db_url,
         &queue,
         &stack.blob_dir,
         &cloud_env(&stack.settings),
-    );
-    let mut log = Vec::new();
-    assert!(
-        wait_for_line(&rx, "worker polling", Duration::from_secs(60), &mut log),
-        "the worker never started polling:\n{}",
-        log.join("\n")
     );
     let q = queue.clone();
     let base = stack.extra_gateway(move |s| s.task_queue = q).await;

@@ -8,7 +8,7 @@
 //! recorded in `RELIABILITY.md`; nothing here asserts a time.
 
 use crate::chaos::{integrity, integrity_in, settle, submit};
-use crate::worker_process::{spawn_worker_with, wait_for_line};
+use crate::worker_process::start_polling_worker;
 use e2e::{TestUser, stack};
 use serde_json::json;
 use std::process::{Child, Command, Stdio};
@@ -123,18 +123,12 @@ async fn wave(users_n: usize, outages: usize) -> Outcome {
     let port = e2e::free_port().unwrap();
     let mut server = DevServer::start(port, dir.join("temporal.db"));
     let queue = format!("outage-{}", uuid::Uuid::new_v4());
-    let (mut worker, rx) = spawn_worker_with(
+    let mut worker = start_polling_worker(
         &server.target(),
         &stack.db_url,
         &queue,
         &stack.blob_dir,
         &[],
-    );
-    let mut log = Vec::new();
-    assert!(
-        wait_for_line(&rx, "worker polling", Duration::from_secs(90), &mut log),
-        "the worker never started polling:\n{}",
-        log.join("\n")
     );
     let (q, target) = (queue.clone(), server.target());
     let base = stack
@@ -354,18 +348,12 @@ async fn pg_wave(users_n: usize, outage: bool) -> (Outcome, PgCluster) {
         .close()
         .await;
     let queue = format!("pg-outage-{}", uuid::Uuid::new_v4());
-    let (mut worker, rx) = spawn_worker_with(
+    let mut worker = start_polling_worker(
         &stack.temporal_target,
         &db_url,
         &queue,
         &stack.blob_dir,
         &[],
-    );
-    let mut log = Vec::new();
-    assert!(
-        wait_for_line(&rx, "worker polling", Duration::from_secs(90), &mut log),
-        "the worker never started polling:\n{}",
-        log.join("\n")
     );
     let (q, url) = (queue.clone(), db_url.clone());
     let base = stack

@@ -59,6 +59,24 @@ pub(crate) fn spawn_worker_with(
     (child, rx)
 }
 
+/// [`spawn_worker_with`], and wait until it polls (panics with its log if it never does).
+pub(crate) fn start_polling_worker(
+    temporal_target: &str,
+    db_url: &str,
+    task_queue: &str,
+    blob_dir: &std::path::Path,
+    env: &[(String, String)],
+) -> std::process::Child {
+    let (child, rx) = spawn_worker_with(temporal_target, db_url, task_queue, blob_dir, env);
+    let mut log = Vec::new();
+    assert!(
+        wait_for_line(&rx, "worker polling", Duration::from_secs(90), &mut log),
+        "the worker never started polling:\n{}",
+        log.join("\n")
+    );
+    child
+}
+
 pub(crate) fn wait_for_line(
     rx: &mpsc::Receiver<String>,
     needle: &str,

@@ -151,19 +151,34 @@ pub fn provider_within(
     budget: std::time::Duration,
     e: ProviderError,
 ) -> ActivityError {
+    if let ProviderError::Transient { message, .. } = &e
+        && let Some(spent) = budget_spent(ctx, budget)
+    {
+        return permanent(format!(
+            "{message}; {spent}, so this run was stopped — please try again later"
+        ));
+    }
+    provider(e)
+}
+
+/// `Some("still failing after N attempts over Ss")` once the activity has been retrying
+/// for `budget` since it was first scheduled; `None` while it may go on.
+pub fn budget_spent(
+    ctx: &temporalio_sdk::activities::ActivityContext,
+    budget: std::time::Duration,
+) -> Option<String> {
     let info = ctx.info();
     let since = info
         .scheduled_time
         .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
         .unwrap_or_default();
-    match e {
-        ProviderError::Transient { message, .. } if since >= budget => permanent(format!(
-            "{message}; still failing after {} attempts over {}s, so this run was stopped — please try again later",
+    (since >= budget).then(|| {
+        format!(
+            "still failing after {} attempts over {}s",
             info.attempt,
             since.as_secs()
-        )),
-        e => provider(e),
-    }
+        )
+    })
 }
 
 /// The embedded vector store's errors, classified like every database error.

@@ -22,18 +22,7 @@ pub fn reason(ctx: &ActivityContext, p: &Providers, e: &ProviderError) -> Option
     match e {
         ProviderError::Permanent(m) => Some(m.clone()),
         ProviderError::Transient { message, .. } => {
-            let info = ctx.info();
-            let since = info
-                .scheduled_time
-                .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
-                .unwrap_or_default();
-            (since >= p.retry_budget).then(|| {
-                format!(
-                    "{message}; still failing after {} attempts over {}s",
-                    info.attempt,
-                    since.as_secs()
-                )
-            })
+            errors::budget_spent(ctx, p.retry_budget).map(|spent| format!("{message}; {spent}"))
         }
     }
 }

@@ -144,10 +144,17 @@ pub async fn n8n_resume(
     headers: HeaderMap,
     ApiJson(body): ApiJson<ResumeCallback>,
 ) -> ApiResult<Response> {
-    let subject = body.resume_version_id.clone();
-    let answer = n8n_resume_inner(&state, &headers, body).await;
+    // Looked up once, before the token check: the audit trail names the owner of
+    // the subject even for a refused callback; delivery uses it after the check.
+    let subject = body
+        .resume_version_id
+        .as_deref()
+        .and_then(|s| s.parse().ok());
+    let found = owner_of(&state, "n8n_resume", subject).await;
+    let owner = found.as_ref().ok().copied().flatten();
+    let answer = n8n_resume_inner(&state, &headers, body, found).await;
     let outcome = answer.as_ref().map(|_| ()).map_err(ApiError::code);
-    audit_callback(&state, &headers, "n8n_resume", subject.as_deref(), outcome).await;
+    audit_callback(&state, &headers, "n8n_resume", subject, owner, outcome).await;
     answer
 }
 
@@ -155,21 +162,18 @@ async fn n8n_resume_inner(
     state: &AppState,
     headers: &HeaderMap,
     body: ResumeCallback,
+    owner: ApiResult<Option<Uuid>>,
 ) -> ApiResult<Response> {
     let state = state.clone();
     check_token(&state, headers)?;
     let version_id = parse_id("resume_version_id", body.resume_version_id.as_deref())?;
-    let mut conn = state.db.acquire().await?;
-    let version = resumes::find_version_any_user(&mut conn, version_id)
-        .await?
-        .ok_or(ApiError::NotFound("resume version"))?;
-    drop(conn);
+    let user_id = owner?.ok_or(ApiError::NotFound("resume version"))?;
     deliver(
         &state,
         Parked {
             kind: "n8n_resume",
             subject_id: version_id,
-            user_id: version.user_id,
+            user_id,
             payload: serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?,
         },
         |state, cb| async move {
@@ -218,10 +222,12 @@ pub async fn n8n_job(
     headers: HeaderMap,
     ApiJson(body): ApiJson<JobCallback>,
 ) -> ApiResult<Response> {
-    let subject = body.job_id.clone();
-    let answer = n8n_job_inner(&state, &headers, body).await;
+    let subject = body.job_id.as_deref().and_then(|s| s.parse().ok());
+    let found = owner_of(&state, "n8n_job", subject).await;
+    let owner = found.as_ref().ok().copied().flatten();
+    let answer = n8n_job_inner(&state, &headers, body, found).await;
     let outcome = answer.as_ref().map(|_| ()).map_err(ApiError::code);
-    audit_callback(&state, &headers, "n8n_job", subject.as_deref(), outcome).await;
+    audit_callback(&state, &headers, "n8n_job", subject, owner, outcome).await;
     answer
 }
 
@@ -229,21 +235,18 @@ async fn n8n_job_inner(
     state: &AppState,
     headers: &HeaderMap,
     body: JobCallback,
+    owner: ApiResult<Option<Uuid>>,
 ) -> ApiResult<Response> {
     let state = state.clone();
     check_token(&state, headers)?;
     let job_id = parse_id("job_id", body.job_id.as_deref())?;
-    let mut conn = state.db.acquire().await?;
-    let job = shared::db::jobs::find_job_any_user(&mut conn, job_id)
-        .await?
-        .ok_or(ApiError::NotFound("job"))?;
-    drop(conn);
+    let user_id = owner?.ok_or(ApiError::NotFound("job"))?;
     deliver(
         &state,
         Parked {
             kind: "n8n_job",
             subject_id: job_id,
-            user_id: job.user_id,
+            user_id,
             payload: serde_json::to_value(&body).map_err(|e| ApiError::Internal(e.into()))?,
         },
         |state, cb| async move {
@@ -261,6 +264,23 @@ async fn n8n_job_inner(
     .await
 }
 
+/// The owner of the subject a callback names (`kind`), looked up once: `Ok(None)` when
+/// there is no such subject or no usable id.
+async fn owner_of(state: &AppState, kind: &str, subject: Option<Uuid>) -> ApiResult<Option<Uuid>> {
+    let Some(id) = subject else {
+        return Ok(None);
+    };
+    let mut conn = state.db.acquire().await?;
+    Ok(match kind {
+        "n8n_resume" => resumes::find_version_any_user(&mut conn, id)
+            .await?
+            .map(|v| v.user_id),
+        _ => shared::db::jobs::find_job_any_user(&mut conn, id)
+            .await?
+            .map(|j| j.user_id),
+    })
+}
+
 /// Every callback, accepted or refused, goes to the audit trail: under the subject's
 /// owner when the subject exists (the owner reads it), else with no user. Only the
 /// kind, the subject id and the answer's code are kept — never the payload.
@@ -268,31 +288,10 @@ async fn audit_callback(
     state: &AppState,
     headers: &HeaderMap,
     kind: &str,
-    subject: Option<&str>,
+    subject: Option<Uuid>,
+    owner: Option<Uuid>,
     outcome: Result<(), &'static str>,
 ) {
-    let subject_id = subject.and_then(|s| s.parse::<Uuid>().ok());
-    let owner = match subject_id {
-        Some(id) => {
-            async {
-                let mut conn = state.db.acquire().await.ok()?;
-                match kind {
-                    "n8n_resume" => resumes::find_version_any_user(&mut conn, id)
-                        .await
-                        .ok()
-                        .flatten()
-                        .map(|v| v.user_id),
-                    _ => shared::db::jobs::find_job_any_user(&mut conn, id)
-                        .await
-                        .ok()
-                        .flatten()
-                        .map(|j| j.user_id),
-                }
-            }
-            .await
-        }
-        None => None,
-    };
     let (action, outcome) = match outcome {
         Ok(()) => ("callback.accepted", "ok"),
         Err(code) => ("callback.refused", code),
@@ -307,7 +306,7 @@ async fn audit_callback(
             } else {
                 "job"
             }),
-            subject_id: owner.and(subject_id),
+            subject_id: owner.and(subject),
             request_id: crate::extract::request_id(headers),
             workflow_id: None,
             detail: serde_json::json!({ "callback": kind, "outcome": outcome }),

@@ -87,6 +87,7 @@ fn check_inflated_size(bytes: &[u8]) -> Result<(), ExtractError> {
     use std::io::Read;
     let mut total: u64 = 0;
     let mut at = 0;
+    let mut buf = vec![0u8; 64 * 1024];
     while let Some(start) = find(&bytes[at..], b"stream").map(|i| at + i) {
         let mut body = start + b"stream".len();
         // `endstream` also contains `stream`: skip it.
@@ -106,7 +107,6 @@ fn check_inflated_size(bytes: &[u8]) -> Result<(), ExtractError> {
         let left = MAX_PDF_INFLATED_BYTES - total;
         // Counted by hand: a stream that is cut short still counts what it inflated to.
         let mut reader = flate2::read::ZlibDecoder::new(&bytes[body..end]).take(left + 1);
-        let mut buf = vec![0u8; 64 * 1024];
         let mut inflated: u64 = 0;
         while let Ok(n @ 1..) = reader.read(&mut buf) {
             inflated += n as u64;

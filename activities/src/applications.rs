@@ -592,6 +592,7 @@ impl ApplicationActivities {
             remove_documents(p, &input).await?;
             return Err(errors::permanent("the application was deleted"));
         }
+        crate::metrics::run_finished("GenerateApplication", "complete");
         Ok(StoredCv {
             cv_id: input.cv_id,
             pdf_path,
@@ -619,7 +620,9 @@ impl ApplicationActivities {
             &input.reason,
         )
         .await
-        .map_err(errors::db)
+        .map_err(errors::db)?;
+        crate::metrics::run_finished("GenerateApplication", "failed");
+        Ok(())
     }
 }
 

@@ -238,6 +238,10 @@ impl Answer {
             Ok(self.body)
         } else {
             tracing::warn!(status = %self.status, service, "provider request failed");
+            crate::metrics::provider_error(
+                service,
+                crate::metrics::status_class(self.status.as_u16(), &self.body),
+            );
             Err(classify_http(
                 service,
                 self.status.as_u16(),
@@ -252,21 +256,32 @@ impl Answer {
 /// classified by [`classify_transport`]. Every provider client sends
 /// through here, so they all fail the same way.
 pub async fn send(service: &str, req: reqwest::RequestBuilder) -> Result<Answer, ProviderError> {
-    let res = req
-        .send()
-        .await
-        .map_err(|e| classify_transport(service, &e))?;
+    crate::metrics::provider_call(service);
+    let res = req.send().await.map_err(|e| {
+        crate::metrics::provider_error(service, transport_class(&e));
+        classify_transport(service, &e)
+    })?;
     let status = res.status();
     let headers = res.headers().clone();
-    let body = res
-        .text()
-        .await
-        .map_err(|e| classify_transport(service, &e))?;
+    let body = res.text().await.map_err(|e| {
+        crate::metrics::provider_error(service, transport_class(&e));
+        classify_transport(service, &e)
+    })?;
     Ok(Answer {
         status,
         headers,
         body,
     })
+}
+
+fn transport_class(e: &reqwest::Error) -> &'static str {
+    if e.is_timeout() {
+        "timeout"
+    } else if e.is_connect() {
+        "connect"
+    } else {
+        "transport"
+    }
 }
 
 /// Network-level failures (timeouts, refused connections, TLS) are transient.

@@ -421,6 +421,7 @@ impl JobActivities {
         )
         .await
         .map_err(errors::db)?;
+        crate::metrics::run_finished("OptimizeJob", "failed");
         Ok(())
     }
 }

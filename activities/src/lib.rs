@@ -14,6 +14,7 @@ pub mod heartbeat;
 pub mod indexing;
 pub mod jobs;
 pub mod llm;
+pub mod metrics;
 pub mod n8n;
 pub mod openai;
 pub mod optimize;

@@ -14,6 +14,9 @@ use std::collections::BTreeMap;
 pub struct Usage {
     pub calls: u32,
     pub prompt_tokens: u64,
+    /// The part of `prompt_tokens` OpenAI served from its prompt cache (cheaper).
+    #[serde(default)]
+    pub cached_tokens: u64,
     pub completion_tokens: u64,
     /// Why the offline engine finished this step instead of the cloud model
     /// (`SMARTRESUME_LLM_FALLBACK=offline`); absent when it did not have to.
@@ -25,7 +28,27 @@ impl Usage {
     pub fn add(&mut self, other: &Usage) {
         self.calls += other.calls;
         self.prompt_tokens += other.prompt_tokens;
+        self.cached_tokens += other.cached_tokens;
         self.completion_tokens += other.completion_tokens;
+    }
+}
+
+/// USD per million tokens: prompt, prompt served from the cache, completion.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Prices {
+    pub prompt: f64,
+    pub cached_prompt: f64,
+    pub completion: f64,
+}
+
+impl Prices {
+    /// The estimated cost of `usage`, in USD.
+    pub fn cost(&self, prompt: u64, cached: u64, completion: u64) -> f64 {
+        let cached = cached.min(prompt);
+        ((prompt - cached) as f64 * self.prompt
+            + cached as f64 * self.cached_prompt
+            + completion as f64 * self.completion)
+            / 1_000_000.0
     }
 }
 
@@ -35,6 +58,10 @@ pub struct RunUsage {
     pub engine: String,
     pub calls: u32,
     pub prompt_tokens: u64,
+    /// The part of `prompt_tokens` served from OpenAI's prompt cache, priced at the
+    /// cached rate.
+    #[serde(default)]
+    pub cached_tokens: u64,
     pub completion_tokens: u64,
     pub total_tokens: u64,
     /// From the configured per-1M-token prices; 0 for the offline engine.
@@ -70,22 +97,23 @@ impl RunUsage {
         &mut self,
         step: &str,
         usage: Usage,
-        (prompt_price, completion_price): (f64, f64),
+        prices: Prices,
     ) {
         self.by_step.insert(step.to_string(), usage);
-        let (calls, prompt, completion) = self.by_step.values().fold((0, 0, 0), |acc, u| {
-            (
-                acc.0 + u.calls,
-                acc.1 + u.prompt_tokens,
-                acc.2 + u.completion_tokens,
-            )
-        });
-        self.calls = calls;
-        self.prompt_tokens = prompt;
-        self.completion_tokens = completion;
-        self.total_tokens = prompt + completion;
-        self.estimated_cost_usd =
-            (prompt as f64 * prompt_price + completion as f64 * completion_price) / 1_000_000.0;
+        let mut total = Usage::default();
+        for u in self.by_step.values() {
+            total.add(u);
+        }
+        self.calls = total.calls;
+        self.prompt_tokens = total.prompt_tokens;
+        self.cached_tokens = total.cached_tokens;
+        self.completion_tokens = total.completion_tokens;
+        self.total_tokens = total.prompt_tokens + total.completion_tokens;
+        self.estimated_cost_usd = prices.cost(
+            total.prompt_tokens,
+            total.cached_tokens,
+            total.completion_tokens,
+        );
     }
 }
 
@@ -128,9 +156,9 @@ pub trait Analyst: Send + Sync {
     async fn plan_cv(&self, req: PlanRequest<'_>) -> Result<(PlannedCv, Usage), ProviderError> {
         Ok((offline_plan(&req), Usage::default()))
     }
-    /// Prices per million prompt / completion tokens, for cost estimates.
-    fn prices_per_million(&self) -> (f64, f64) {
-        (0.0, 0.0)
+    /// Prices per million tokens, for cost estimates.
+    fn prices_per_million(&self) -> Prices {
+        Prices::default()
     }
 }
 

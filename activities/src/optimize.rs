@@ -468,6 +468,7 @@ impl OptimizeActivities {
         .map_err(errors::db)?;
         drop(conn);
         record_usage(p, &input, &l.run, &[("generate_optimized_resume", usage)]).await?;
+        crate::metrics::run_finished("OptimizeJob", "complete");
         Ok(Generated {
             changes: change_log.len() as u32,
             warnings: report.warnings.len() as u32,

@@ -4,7 +4,7 @@
 use crate::{
     embed::{Embedder, LocalEmbedder},
     indexing::Indexer,
-    llm::{Analyst, OfflineAnalyst},
+    llm::{Analyst, OfflineAnalyst, Prices},
     n8n::N8nClient,
     openai::{OpenAiAnalyst, OpenAiClient, OpenAiEmbedder},
     pinecone::PineconeStore,
@@ -64,10 +64,11 @@ impl Providers {
             Some(client) => Arc::new(OpenAiAnalyst {
                 client: client.clone(),
                 model: settings.openai_model.clone(),
-                prices: (
-                    settings.openai_prompt_price_per_1m,
-                    settings.openai_completion_price_per_1m,
-                ),
+                prices: Prices {
+                    prompt: settings.openai_prompt_price_per_1m,
+                    cached_prompt: settings.openai_cached_prompt_price_per_1m,
+                    completion: settings.openai_completion_price_per_1m,
+                },
             }),
             None => Arc::new(OfflineAnalyst),
         };

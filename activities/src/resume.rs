@@ -471,6 +471,7 @@ impl ResumeActivities {
         )
         .await
         .map_err(errors::db)?;
+        crate::metrics::run_finished("ParseResume", "complete");
         Ok(Indexed { chunks })
     }
 
@@ -506,6 +507,7 @@ impl ResumeActivities {
         resumes::mark_parse_failed(&mut conn, input.user_id, input.version_id, &input.reason)
             .await
             .map_err(errors::db)?;
+        crate::metrics::run_finished("ParseResume", "failed");
         Ok(())
     }
 }

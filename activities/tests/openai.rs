@@ -6,7 +6,7 @@
 use activities::{
     embed::Embedder,
     errors::ProviderError,
-    llm::{Analyst, AnalyzeRequest, GenerateRequest},
+    llm::{Analyst, AnalyzeRequest, GenerateRequest, Prices, RunUsage},
     openai::{OpenAiAnalyst, OpenAiClient, OpenAiEmbedder, schema},
 };
 use engine::{self, Analysis, ParsedJob, ParsedResume, Report, RetrievedChunk};
@@ -33,7 +33,11 @@ fn analyst(server: &MockServer) -> OpenAiAnalyst {
     OpenAiAnalyst {
         client: client(server),
         model: "gpt-4o-mini".into(),
-        prices: (0.15, 0.60),
+        prices: Prices {
+            prompt: 0.15,
+            cached_prompt: 0.075,
+            completion: 0.60,
+        },
     }
 }
 
@@ -369,7 +373,7 @@ async fn server_errors_are_transient_and_client_errors_permanent() {
         )
         .unwrap(),
         model: "gpt-4o-mini".into(),
-        prices: (0.0, 0.0),
+        prices: Prices::default(),
     };
     assert!(matches!(
         analyze(&gone, "en").await,
@@ -522,4 +526,38 @@ async fn answers_of_compatible_servers_that_differ_in_unused_fields_are_read() {
     assert_eq!((usage.prompt_tokens, usage.completion_tokens), (10, 5));
     // No temperature: reasoning models accept only their default.
     assert!(bodies(&server).await[0].get("temperature").is_none());
+}
+
+/// OpenAI's prompt cache: `usage.prompt_tokens_details.cached_tokens` is counted apart
+/// and priced at the cached rate in the run's estimate.
+#[tokio::test]
+async fn cached_prompt_tokens_are_counted_apart_and_priced_at_the_cached_rate() {
+    let server = MockServer::start().await;
+    let mut body = completion(Some(&analysis_json()), None, "stop");
+    body["usage"]["prompt_tokens_details"] = json!({ "cached_tokens": 768, "audio_tokens": 0 });
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(body))
+        .mount(&server)
+        .await;
+    let a = analyst(&server);
+    let (_, usage) = analyze(&a, "en").await.unwrap();
+    assert_eq!(
+        (usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens),
+        (1000, 768, 200)
+    );
+    let mut run = RunUsage::default();
+    run.set_step("analyze", usage, a.prices_per_million());
+    assert_eq!(run.cached_tokens, 768);
+    // 232 uncached at 0.15, 768 cached at 0.075, 200 completion at 0.60 (per million).
+    let expected = (232.0 * 0.15 + 768.0 * 0.075 + 200.0 * 0.60) / 1e6;
+    assert!((run.estimated_cost_usd - expected).abs() < 1e-12, "{run:?}");
+    let without_cache = Prices {
+        cached_prompt: 0.15,
+        ..a.prices
+    };
+    assert!(without_cache.cost(1000, 768, 200) > run.estimated_cost_usd);
+    let stored = serde_json::to_value(&run).unwrap();
+    assert_eq!(stored["cached_tokens"], 768);
+    assert_eq!(stored["by_step"]["analyze"]["cached_tokens"], 768);
 }

@@ -27,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(json_limit))
         .layer(CatchPanicLayer::custom(envelope::panic_response))
         .layer(middleware::from_fn(envelope::finalize))
+        .layer(middleware::from_fn(crate::metrics::track))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
                 let route = req

@@ -140,6 +140,11 @@ impl FromRequestParts<AppState> for LimitedUser {
     ) -> Result<Self, Self::Rejection> {
         let user = AuthUser::from_request_parts(parts, state).await?;
         if let Err(retry_after) = state.limiter.check(user.user_id) {
+            let route = parts
+                .extensions
+                .get::<axum::extract::MatchedPath>()
+                .map_or("unmatched", |p| p.as_str());
+            crate::metrics::METRICS.rate_limited(route);
             crate::audit::rate_limited(state, &user, retry_after.as_secs().max(1));
             return Err(ApiError::RateLimited { retry_after });
         }

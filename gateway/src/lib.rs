@@ -9,6 +9,7 @@ pub mod audit;
 pub mod envelope;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod openapi;
 pub mod provision;
 pub mod ratelimit;
@@ -39,6 +40,17 @@ pub async fn serve_state(
     listener: TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    if let Some(bind) = &state.settings.metrics_bind {
+        let metrics = TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("cannot listen on {bind} (SMARTRESUME_METRICS_BIND)"))?;
+        tracing::info!(addr = %bind, "metrics on /metrics");
+        tokio::spawn(metrics::serve(
+            metrics,
+            state.db.clone(),
+            state.settings.database_max_connections,
+        ));
+    }
     let drain = std::time::Duration::from_secs(state.settings.shutdown_drain_secs);
     let draining = state.clone();
     // On the signal: report not-ready first (load balancers stop routing here), keep
@@ -59,4 +71,56 @@ pub async fn serve_state(
         .with_graceful_shutdown(shutdown)
         .await
         .context("http server")
+}
+
+/// The `gateway` program: settings from the environment, migrations when asked, then
+/// [`serve`] until SIGTERM or Ctrl-C (also built as `sr-gateway` in the e2e package, so
+/// tests can run it as a child process).
+pub fn main() -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("start the async runtime")?
+        .block_on(run())
+}
+
+async fn run() -> anyhow::Result<()> {
+    let settings = match Settings::load(shared::config::Component::Gateway) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    shared::telemetry::init(&settings.log_format);
+    if settings.run_migrations {
+        let pool = shared::db::connect(settings.database_url(), 2)?;
+        shared::db::MIGRATOR
+            .run(&pool)
+            .await
+            .context("applying migrations (set SMARTRESUME_RUN_MIGRATIONS=false to skip)")?;
+        pool.close().await;
+    }
+    let listener = tokio::net::TcpListener::bind(&settings.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.bind))?;
+    tracing::info!(addr = %settings.bind, temporal = %settings.temporal_address, "gateway listening");
+    serve(settings, listener, shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
 }

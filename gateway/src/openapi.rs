@@ -249,4 +249,38 @@ mod tests {
         assert!(text.contains("\"operationId\":\"get_job\""), "{text}");
         assert!(!text.contains("operation_id"));
     }
+
+    /// Stateful testing (schemathesis follows links, issue 13 scenario 7) reaches an
+    /// operation on an existing resource only through a link to it: every operation
+    /// with an id in its path is the target of at least one link.
+    #[test]
+    fn every_operation_on_an_id_is_the_target_of_a_link() {
+        let doc = super::document();
+        let paths = doc["paths"].as_object().expect("paths");
+        let ops = || {
+            paths.iter().flat_map(|(path, item)| {
+                item.as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(move |(method, op)| (path, method, op))
+            })
+        };
+        let targets: std::collections::BTreeSet<&str> = ops()
+            .filter_map(|(_, _, op)| op["responses"].as_object())
+            .flat_map(|r| r.values())
+            .filter_map(|r| r["links"].as_object())
+            .flat_map(|l| l.values())
+            .filter_map(|l| l["operationId"].as_str())
+            .collect();
+        let missing: Vec<String> = ops()
+            // A download link is a signed credential carried whole in the answers
+            // (`links.pdf_url`, ...), not an id a link can name.
+            .filter(|(path, _, _)| path.contains('{') && !path.starts_with("/files/"))
+            .filter_map(|(path, method, op)| {
+                let id = op["operationId"].as_str()?;
+                (!targets.contains(id)).then(|| format!("{method} {path} ({id})"))
+            })
+            .collect();
+        assert!(missing.is_empty(), "no link leads to: {missing:#?}");
+    }
 }

@@ -142,6 +142,7 @@ impl Temporal {
         W::Input: Send,
     {
         let client = self.client().await.map_err(unreachable)?;
+        let workflow_type = req.workflow.name().to_string();
         let opts = WorkflowStartOptions::new(self.task_queue.clone(), req.workflow_id.clone())
             .id_conflict_policy(WorkflowIdConflictPolicy::UseExisting)
             .search_attributes(req.search_attributes)
@@ -154,7 +155,10 @@ impl Temporal {
         .await
         .map_err(|_| ApiError::Unavailable("temporal"))?;
         match started {
-            Ok(handle) => Ok(handle.run_id().unwrap_or_default().to_string()),
+            Ok(handle) => {
+                crate::metrics::METRICS.workflow_started(&workflow_type);
+                Ok(handle.run_id().unwrap_or_default().to_string())
+            }
             Err(e) => {
                 tracing::error!(error = %e, workflow_id = %req.workflow_id, "start workflow failed");
                 Err(ApiError::Unavailable("temporal"))

@@ -83,6 +83,10 @@ pub struct Settings {
     /// still serves requests, so a load balancer stops sending new ones before the
     /// listener closes (then in-flight requests finish: graceful shutdown).
     pub shutdown_drain_secs: u64,
+    /// Where `/metrics` (Prometheus text format) is served, `host:port`, on a listener
+    /// of its own, never the public one: the gateway's request metrics, or the worker's
+    /// (the Temporal SDK's worker metrics and ours). Off when unset.
+    pub metrics_bind: Option<String>,
 
     /// Temporal frontend, `host:port` or `http(s)://host:port`.
     pub temporal_address: String,
@@ -154,6 +158,9 @@ pub struct Settings {
     pub openai_timeout_secs: u64,
     /// USD per million prompt / completion tokens, for cost estimates.
     pub openai_prompt_price_per_1m: f64,
+    /// USD per million prompt tokens served from OpenAI's prompt cache
+    /// (`usage.prompt_tokens_details.cached_tokens`).
+    pub openai_cached_prompt_price_per_1m: f64,
     pub openai_completion_price_per_1m: f64,
     /// How long an activity keeps retrying a failing provider (HTTP 5xx,
     /// timeouts, 429s) before it gives up and the job is marked failed,
@@ -191,6 +198,7 @@ impl Default for Settings {
             run_migrations: true,
             provision_users: true,
             shutdown_drain_secs: 5,
+            metrics_bind: None,
             temporal_address: "http://127.0.0.1:7233".into(),
             temporal_namespace: "default".into(),
             task_queue: "smartresume".into(),
@@ -222,6 +230,7 @@ impl Default for Settings {
             openai_embedding_dims: 1536,
             openai_timeout_secs: 60,
             openai_prompt_price_per_1m: 0.15,
+            openai_cached_prompt_price_per_1m: 0.075,
             openai_completion_price_per_1m: 0.60,
             provider_retry_budget_secs: 300,
             llm_fallback: LlmFallback::Offline,
@@ -537,6 +546,13 @@ impl Settings {
             && k.expose_secret().len() < 16
         {
             problems.push("SMARTRESUME_SIGNING_KEY: too short (at least 16 characters)".into());
+        }
+        if let Some(m) = &self.metrics_bind
+            && m.parse::<SocketAddr>().is_err()
+        {
+            problems.push(format!(
+                "SMARTRESUME_METRICS_BIND: {m:?} is not a socket address like 0.0.0.0:9464"
+            ));
         }
         if component == Component::Gateway {
             if self.supabase_jwt_secret.is_none() && self.supabase_jwks_url.is_none() {

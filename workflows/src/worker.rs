@@ -10,7 +10,11 @@ use shared::config::Settings;
 use std::sync::Arc;
 use std::time::Duration;
 use temporalio_client::{Client, ClientOptions, ConnectionOptions};
-use temporalio_sdk::{Runtime, Worker, WorkerOptions};
+use temporalio_common::telemetry::{
+    PrometheusExporterOptions, TelemetryOptions, metrics::CoreMeter,
+    start_prometheus_metric_exporter,
+};
+use temporalio_sdk::{Runtime, Worker, WorkerOptions, runtime::RuntimeOptions};
 
 /// After SIGTERM/SIGINT the worker stops polling and lets running activities finish
 /// for this long before cancelling them (`docker stop` waits 30 s in compose, see
@@ -138,8 +142,8 @@ pub fn main() -> anyhow::Result<()> {
                 .context("applying migrations (set SMARTRESUME_RUN_MIGRATIONS=false to skip)")?;
         }
         let client = connect_patiently(&settings, STARTUP_CONNECT_PATIENCE).await?;
-        let runtime =
-            Runtime::from_current_tokio(Default::default()).context("temporal runtime")?;
+        let runtime = Runtime::from_current_tokio(runtime_options(&settings)?)
+            .context("temporal runtime")?;
         let mut worker = build(&runtime, client, &settings.task_queue, &deps)?;
         let stop = worker.shutdown_handle();
         tokio::spawn(async move {
@@ -156,6 +160,33 @@ pub fn main() -> anyhow::Result<()> {
         tracing::info!("worker stopped");
         Ok(())
     })
+}
+
+/// The SDK runtime's options: with `SMARTRESUME_METRICS_BIND` set, a Prometheus endpoint
+/// (`/metrics` on that address) carrying the SDK's worker metrics (task slots, poll
+/// latency, workflow and activity task latencies, ...) and ours ([`activities::metrics`]:
+/// runs, provider calls and errors, tokens, cost), all through the SDK's meter.
+pub fn runtime_options(settings: &Settings) -> anyhow::Result<RuntimeOptions> {
+    let Some(bind) = &settings.metrics_bind else {
+        return Ok(RuntimeOptions::default());
+    };
+    let addr: std::net::SocketAddr = bind.parse().context("SMARTRESUME_METRICS_BIND")?;
+    let started = start_prometheus_metric_exporter(
+        PrometheusExporterOptions::builder()
+            .socket_addr(addr)
+            .counters_total_suffix(true)
+            .use_seconds_for_durations(true)
+            .unit_suffix(true)
+            .build(),
+    )
+    .with_context(|| format!("cannot serve metrics on {addr} (SMARTRESUME_METRICS_BIND)"))?;
+    tracing::info!(addr = %started.bound_addr, "metrics on /metrics");
+    let meter: Arc<dyn CoreMeter> = started.meter;
+    activities::metrics::install(meter.clone());
+    RuntimeOptions::builder()
+        .telemetry_options(TelemetryOptions::builder().metrics(meter).build())
+        .build()
+        .map_err(anyhow::Error::msg)
 }
 
 /// Resolves with the signal's name on the first SIGTERM (what `docker stop` and

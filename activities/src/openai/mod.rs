@@ -13,7 +13,7 @@ pub mod schema;
 use crate::{
     embed::Embedder,
     errors::{self, ProviderError},
-    llm::{Analyst, AnalyzeRequest, GenerateRequest, PlanRequest, PlannedCv, Usage},
+    llm::{Analyst, AnalyzeRequest, GenerateRequest, PlanRequest, PlannedCv, Prices, Usage},
 };
 use async_openai::types::{
     chat::{
@@ -86,8 +86,8 @@ impl OpenAiClient {
 pub struct OpenAiAnalyst {
     pub client: OpenAiClient,
     pub model: String,
-    /// USD per million prompt / completion tokens.
-    pub prices: (f64, f64),
+    /// USD per million tokens.
+    pub prices: Prices,
 }
 
 fn system(text: String) -> ChatCompletionRequestMessage {
@@ -121,11 +121,18 @@ struct Reply {
     refusal: Option<String>,
     finish_reason: Option<String>,
     prompt_tokens: u64,
+    /// `usage.prompt_tokens_details.cached_tokens`: read from the raw answer, which
+    /// every OpenAI-compatible server may or may not send.
+    cached_tokens: u64,
     completion_tokens: u64,
 }
 
 impl Reply {
     fn read(raw: serde_json::Value) -> Result<Reply, ProviderError> {
+        let cached_tokens = raw
+            .pointer("/usage/prompt_tokens_details/cached_tokens")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(0);
         if let Ok(resp) = serde_json::from_value::<CreateChatCompletionResponse>(raw.clone()) {
             let (prompt_tokens, completion_tokens) = resp
                 .usage
@@ -145,6 +152,7 @@ impl Reply {
                 refusal: choice.message.refusal,
                 finish_reason,
                 prompt_tokens,
+                cached_tokens,
                 completion_tokens,
             });
         }
@@ -169,6 +177,7 @@ impl Reply {
             refusal: text("/message/refusal"),
             finish_reason: text("/finish_reason"),
             prompt_tokens: tokens("/usage/prompt_tokens"),
+            cached_tokens,
             completion_tokens: tokens("/usage/completion_tokens"),
         })
     }
@@ -211,9 +220,20 @@ impl OpenAiAnalyst {
             usage.add(&Usage {
                 calls: 1,
                 prompt_tokens: reply.prompt_tokens,
+                cached_tokens: reply.cached_tokens,
                 completion_tokens: reply.completion_tokens,
                 ..Usage::default()
             });
+            crate::metrics::tokens(
+                reply.prompt_tokens,
+                reply.cached_tokens,
+                reply.completion_tokens,
+            );
+            crate::metrics::cost_usd(self.prices.cost(
+                reply.prompt_tokens,
+                reply.cached_tokens,
+                reply.completion_tokens,
+            ));
             let content = reply.content.clone();
             let refusal = reply.refusal.clone();
             let problem = if let Some(r) = &refusal {
@@ -410,7 +430,7 @@ impl Analyst for OpenAiAnalyst {
         Ok((PlannedCv { plan, gaps }, usage))
     }
 
-    fn prices_per_million(&self) -> (f64, f64) {
+    fn prices_per_million(&self) -> Prices {
         self.prices
     }
 }

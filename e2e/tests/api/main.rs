@@ -14,6 +14,8 @@ mod generation;
 mod health;
 mod isolation;
 mod jobs;
+mod load;
+mod metrics;
 mod n8n;
 mod openapi;
 mod outage_restarts;

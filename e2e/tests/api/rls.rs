@@ -285,3 +285,41 @@ async fn application_tables_are_isolated_as_behind_postgrest() {
         "{letter}"
     );
 }
+
+/// The request's claims reach Postgres exactly as the token carried them, whatever they
+/// contain (they travel as a string literal in the one-round-trip `BEGIN`), and the
+/// settings end with the transaction.
+#[tokio::test]
+async fn claims_with_quotes_and_backslashes_reach_postgres_unchanged() {
+    let s = stack();
+    let a = s.new_user().await;
+    let pool = s.db().await;
+    let claims = json!({
+        "sub": a.id, "role": "authenticated",
+        "email": "o'brien\\\"x'; set role postgres; --@example.com",
+        "user_metadata": { "name": "ع'\\\\' \u{1}", "nested": ["'", "\\", "\"", "$$"] },
+    });
+    let mut tx = shared::db::begin_user_tx(&pool, &claims).await.unwrap();
+    let (seen, role, uid): (String, String, Option<Uuid>) = sqlx::query_as(
+        "select current_setting('request.jwt.claims'), current_user::text, auth.uid()",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    let seen: serde_json::Value = serde_json::from_str(&seen).unwrap();
+    assert_eq!(seen, claims);
+    assert_eq!(role, "authenticated");
+    assert_eq!(uid, Some(a.id));
+    tx.commit().await.unwrap();
+
+    // The same connection afterwards: back to the pool's own role, no claims.
+    let mut conn = pool.acquire().await.unwrap();
+    let (claims_after, role_after): (Option<String>, String) = sqlx::query_as(
+        "select nullif(current_setting('request.jwt.claims', true), ''), current_user::text",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(claims_after, None);
+    assert_ne!(role_after, "authenticated");
+}

@@ -354,6 +354,11 @@ async fn start_generation(
                 ("GetApplication" = (operation_id = "get_application", parameters(("id" = "$response.body#/data/application/id")))),
                 ("ListCommunications" = (operation_id = "list_communications", parameters(("id" = "$response.body#/data/application/id")))),
                 ("ListActionPoints" = (operation_id = "list_action_points", parameters(("id" = "$response.body#/data/application/id")))),
+                ("UpdateApplication" = (operation_id = "update_application", parameters(("id" = "$response.body#/data/application/id")))),
+                ("RegenerateCv" = (operation_id = "regenerate_cv", parameters(("id" = "$response.body#/data/application/id")))),
+                ("CreateCommunication" = (operation_id = "create_communication", parameters(("id" = "$response.body#/data/application/id")))),
+                ("CreateActionPoint" = (operation_id = "create_action_point", parameters(("id" = "$response.body#/data/application/id")))),
+                ("DeleteApplication" = (operation_id = "delete_application", parameters(("id" = "$response.body#/data/application/id")))),
             )
         ),
         (status = 404, description = "`not_found`: no such resume or job for this user", body = ErrorEnvelope),

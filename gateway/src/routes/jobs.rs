@@ -497,11 +497,12 @@ pub async fn get_one(
     user: AuthUser,
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<Response> {
+    // Three round trips: BEGIN with the claims and role, the job with its latest run,
+    // COMMIT (RLS enforced by Postgres throughout).
     let mut tx = db::begin_user_tx(&state.db, &user.claims).await?;
-    let job = jobs::get_job(&mut tx, user.user_id, id)
+    let (job, result) = jobs::get_job_with_latest(&mut tx, user.user_id, id)
         .await?
         .ok_or(ApiError::NotFound("job"))?;
-    let result = jobs::latest_complete(&mut tx, user.user_id, id).await?;
     tx.commit().await?;
     let progress = progress_of(&state, &job).await;
     Ok(envelope::ok(JobView::new(

@@ -65,6 +65,7 @@ pub struct ResumeCreated {
                 ("GetFileUrl" = (operation_id = "get_resume_file_url", parameters(("id" = "$response.body#/data/resume/id")))),
                 ("AddVersion" = (operation_id = "add_resume_version", parameters(("id" = "$response.body#/data/resume/id")))),
                 ("DeleteResume" = (operation_id = "delete_resume", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("OptimizeResume" = (operation_id = "optimize_resume", parameters(("id" = "$response.body#/data/resume/id")))),
             )
         ),
         E::BadRequest, E::Unauthorized, E::TooLarge, E::Invalid, E::RateLimited, E::Unavailable,
@@ -516,6 +517,7 @@ pub async fn delete(
                 ("GetFileUrl" = (operation_id = "get_resume_file_url", parameters(("id" = "$response.body#/data/resume/id")))),
                 ("AddVersion" = (operation_id = "add_resume_version", parameters(("id" = "$response.body#/data/resume/id")))),
                 ("DeleteResume" = (operation_id = "delete_resume", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("OptimizeResume" = (operation_id = "optimize_resume", parameters(("id" = "$response.body#/data/resume/id")))),
             )
         ),
         E::BadRequest, E::Unauthorized, E::TooLarge, E::UnsupportedType, E::Invalid, E::RateLimited, E::Unavailable,

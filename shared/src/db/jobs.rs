@@ -533,25 +533,161 @@ pub async fn add_token_usage(
     Ok(())
 }
 
-/// The newest complete run of a job (the job's `result`).
-pub async fn latest_complete(
+/// A job and its latest complete run, read in one query (`GET /jobs/{id}`: one round
+/// trip instead of two).
+pub async fn get_job_with_latest(
     conn: &mut PgConnection,
     user_id: Uuid,
-    job_id: Uuid,
-) -> Result<Option<OptimizationRow>, sqlx::Error> {
-    sqlx::query_as!(
-        OptimizationRow,
-        r#"select id, user_id, resume_id, resume_version_id, job_id, run_no,
-           status as "status: OptimizationStatus", score, report_json, preview_md, change_log,
-           matches, retrieval, detected_resume_lang, detected_jd_lang, output_lang,
-           custom_instructions, token_usage, engine, error, created_at, updated_at
-         from optimizations where job_id = $1 and user_id = $2 and status = 'complete'
-         order by run_no desc limit 1"#,
-        job_id,
+    id: Uuid,
+) -> Result<Option<(JobRow, Option<OptimizationRow>)>, sqlx::Error> {
+    let row = sqlx::query_as!(
+        JobWithLatestRow,
+        r#"select j.id, j.user_id, j.resume_id, j.title, j.title_is_explicit, j.company,
+           j.job_description, j.job_url, j.fetched_url, j.parsed_json, j.custom_instructions,
+           j.resume_lang, j.jd_lang, j.desired_output_lang, j.status as "status: JobStatus",
+           j.error, j.run_count, j.parse_token_usage, j.created_at, j.updated_at,
+           o.id as "o_id?", o.user_id as "o_user_id?", o.resume_id as "o_resume_id?",
+           o.resume_version_id as o_resume_version_id, o.job_id as "o_job_id?",
+           o.run_no as "o_run_no?", o.status as "o_status?: OptimizationStatus",
+           o.score as o_score, o.report_json as o_report_json, o.preview_md as o_preview_md,
+           o.change_log as o_change_log, o.matches as o_matches, o.retrieval as o_retrieval,
+           o.detected_resume_lang as o_detected_resume_lang,
+           o.detected_jd_lang as o_detected_jd_lang, o.output_lang as o_output_lang,
+           o.custom_instructions as o_custom_instructions, o.token_usage as o_token_usage,
+           o.engine as o_engine, o.error as o_error, o.created_at as "o_created_at?",
+           o.updated_at as "o_updated_at?"
+         from jobs j
+         left join lateral (
+           select * from optimizations o
+           where o.job_id = j.id and o.user_id = j.user_id and o.status = 'complete'
+           order by o.run_no desc limit 1
+         ) o on true
+         where j.id = $1 and j.user_id = $2"#,
+        id,
         user_id,
     )
     .fetch_optional(conn)
-    .await
+    .await?;
+    Ok(row.map(JobWithLatestRow::split))
+}
+
+/// The flat row of [`get_job_with_latest`].
+struct JobWithLatestRow {
+    id: Uuid,
+    user_id: Uuid,
+    resume_id: Uuid,
+    title: String,
+    title_is_explicit: bool,
+    company: Option<String>,
+    job_description: Option<String>,
+    job_url: Option<String>,
+    fetched_url: Option<String>,
+    parsed_json: Option<serde_json::Value>,
+    custom_instructions: Option<String>,
+    resume_lang: Option<String>,
+    jd_lang: Option<String>,
+    desired_output_lang: Option<String>,
+    status: JobStatus,
+    error: Option<String>,
+    run_count: i32,
+    parse_token_usage: Option<serde_json::Value>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    o_id: Option<Uuid>,
+    o_user_id: Option<Uuid>,
+    o_resume_id: Option<Uuid>,
+    o_resume_version_id: Option<Uuid>,
+    o_job_id: Option<Uuid>,
+    o_run_no: Option<i32>,
+    o_status: Option<OptimizationStatus>,
+    o_score: Option<i32>,
+    o_report_json: Option<serde_json::Value>,
+    o_preview_md: Option<String>,
+    o_change_log: Option<serde_json::Value>,
+    o_matches: Option<serde_json::Value>,
+    o_retrieval: Option<serde_json::Value>,
+    o_detected_resume_lang: Option<String>,
+    o_detected_jd_lang: Option<String>,
+    o_output_lang: Option<String>,
+    o_custom_instructions: Option<String>,
+    o_token_usage: Option<serde_json::Value>,
+    o_engine: Option<String>,
+    o_error: Option<String>,
+    o_created_at: Option<DateTime<Utc>>,
+    o_updated_at: Option<DateTime<Utc>>,
+}
+
+impl JobWithLatestRow {
+    fn split(self) -> (JobRow, Option<OptimizationRow>) {
+        let latest = match (
+            self.o_id,
+            self.o_user_id,
+            self.o_resume_id,
+            self.o_job_id,
+            self.o_run_no,
+            self.o_status,
+            self.o_created_at,
+            self.o_updated_at,
+        ) {
+            (
+                Some(id),
+                Some(user_id),
+                Some(resume_id),
+                Some(job_id),
+                Some(run_no),
+                Some(status),
+                Some(created_at),
+                Some(updated_at),
+            ) => Some(OptimizationRow {
+                id,
+                user_id,
+                resume_id,
+                resume_version_id: self.o_resume_version_id,
+                job_id,
+                run_no,
+                status,
+                score: self.o_score,
+                report_json: self.o_report_json,
+                preview_md: self.o_preview_md,
+                change_log: self.o_change_log,
+                matches: self.o_matches,
+                retrieval: self.o_retrieval,
+                detected_resume_lang: self.o_detected_resume_lang,
+                detected_jd_lang: self.o_detected_jd_lang,
+                output_lang: self.o_output_lang,
+                custom_instructions: self.o_custom_instructions,
+                token_usage: self.o_token_usage,
+                engine: self.o_engine,
+                error: self.o_error,
+                created_at,
+                updated_at,
+            }),
+            _ => None,
+        };
+        let job = JobRow {
+            id: self.id,
+            user_id: self.user_id,
+            resume_id: self.resume_id,
+            title: self.title,
+            title_is_explicit: self.title_is_explicit,
+            company: self.company,
+            job_description: self.job_description,
+            job_url: self.job_url,
+            fetched_url: self.fetched_url,
+            parsed_json: self.parsed_json,
+            custom_instructions: self.custom_instructions,
+            resume_lang: self.resume_lang,
+            jd_lang: self.jd_lang,
+            desired_output_lang: self.desired_output_lang,
+            status: self.status,
+            error: self.error,
+            run_count: self.run_count,
+            parse_token_usage: self.parse_token_usage,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        };
+        (job, latest)
+    }
 }
 
 pub async fn list_runs(

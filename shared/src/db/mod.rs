@@ -45,12 +45,28 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 pub const LOCAL_SUPABASE_BOOTSTRAP: &str =
     include_str!("../../../scripts/sql/local_supabase_bootstrap.sql");
 
+/// Connections idle for longer than this are pinged before use (see [`connect`]).
+const IDLE_PING_AFTER: Duration = Duration::from_secs(1);
+
 pub fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
     let opts = PgConnectOptions::from_str(url)?.application_name("smartresume");
     // Lazy: a process starts (and reports 503 on /health) while Postgres is down.
     Ok(PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // sqlx pings every connection as it goes back to the pool, so one used within
+        // the last second is known good: no second ping before it is used again (one
+        // round trip less per request under load). One idle for longer is pinged first,
+        // so that a database restart during a quiet spell costs no request an error.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > IDLE_PING_AFTER {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_lazy_with(opts))
 }
 
@@ -102,22 +118,31 @@ pub async fn prepare(url: &str, local_bootstrap: bool) -> anyhow::Result<PgPool>
     Ok(pool)
 }
 
-/// A transaction in which Postgres sees the request's user, as behind PostgREST.
+/// A transaction in which Postgres sees the request's user, as behind PostgREST: the
+/// claims in `request.jwt.claims` and the role `authenticated` (so RLS applies), both
+/// local to the transaction. One round trip: `BEGIN` and both settings go as one
+/// simple query (what `set local role` does, `set_config('role', ..., true)` does).
 pub async fn begin_user_tx(
     pool: &PgPool,
     claims: &serde_json::Value,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
-    sqlx::query!(
-        "select set_config('request.jwt.claims', $1, true)",
-        claims.to_string(),
+    pool.begin_with(user_tx_begin(&claims.to_string())).await
+}
+
+/// The `BEGIN` statement of [`begin_user_tx`]. The claims are a string literal in it
+/// (a simple query has no parameters): an escape string literal, in which only `\` and
+/// `'` need escaping whatever `standard_conforming_strings` says; serialised JSON holds
+/// no raw control character (JSON escapes them; a stray NUL is dropped rather than
+/// let it end the literal early).
+fn user_tx_begin(claims: &str) -> String {
+    let escaped = claims
+        .replace('\\', "\\\\")
+        .replace('\'', "''")
+        .replace('\0', "");
+    format!(
+        "begin; select set_config('request.jwt.claims', E'{escaped}', true), \
+         set_config('role', 'authenticated', true)"
     )
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query!("set local role authenticated")
-        .execute(&mut *tx)
-        .await?;
-    Ok(tx)
 }
 
 /// Make sure a user row exists (what Supabase sign-up does); local/dev/test only.

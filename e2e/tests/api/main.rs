@@ -15,6 +15,7 @@ mod health;
 mod isolation;
 mod jobs;
 mod load;
+mod memory;
 mod metrics;
 mod n8n;
 mod openapi;

@@ -19,6 +19,8 @@ pub mod temporal;
 pub mod validate;
 
 pub use app::router;
+/// The allocator the `gateway` program installs (`#[global_allocator]` in its `main`).
+pub use mimalloc::MiMalloc as Allocator;
 pub use state::AppState;
 
 use anyhow::Context;

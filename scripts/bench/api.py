@@ -191,7 +191,15 @@ def run(work, name, url, secret):
     for kind, route in [("get_job", "GET /jobs/{id}"), ("list_jobs", "GET /jobs?limit=20"),
                         ("get_resume", "GET /resumes/{id}"), ("create_job", "POST /jobs (text)")]:
         print(f"gateway: {route}, {SECONDS} s", file=sys.stderr)
+        perf = None
+        if os.environ.get("BENCH_PERF") and kind == "get_job":
+            # Where the gateway's CPU goes on the read path: a sampled profile of the run.
+            perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-p", str(gateway.pid),
+                                     "-o", os.environ["BENCH_PERF"], "--", "sleep", str(SECONDS - 2)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         results.append(("this gateway", route, wrk(base, files[kind], [gateway.pid])))
+        if perf is not None:
+            perf.wait()
     gateway_peak = peak_rss_mib(gateway.pid)
     os.killpg(gateway.pid, signal.SIGKILL)
     gateway.wait()

@@ -34,10 +34,10 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FromTextRequest {
     /// 1..200 characters, not only spaces.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$", example = "Backend resume")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"^[^\u0000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000][^\u0000]*$", example = "Backend resume")]
     pub title: Option<String>,
     /// The resume text, 1..200,000 characters, not only spaces.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"^[^\u0000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000][^\u0000]*$")]
     pub raw_text: Option<String>,
     /// Detected from the text when omitted.
     #[schema(value_type = Option<Lang>, example = "en")]
@@ -66,6 +66,10 @@ pub struct ResumeCreated {
                 ("AddVersion" = (operation_id = "add_resume_version", parameters(("id" = "$response.body#/data/resume/id")))),
                 ("DeleteResume" = (operation_id = "delete_resume", parameters(("id" = "$response.body#/data/resume/id")))),
                 ("OptimizeResume" = (operation_id = "optimize_resume", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("CreateJob" = (operation_id = "create_job", request_body = json!({
+                    "resume_id": "$response.body#/data/resume/id",
+                    "job_description": "Backend engineer\nRust and PostgreSQL required",
+                }))),
             )
         ),
         E::BadRequest, E::Unauthorized, E::TooLarge, E::Invalid, E::RateLimited, E::Unavailable,
@@ -518,6 +522,10 @@ pub async fn delete(
                 ("AddVersion" = (operation_id = "add_resume_version", parameters(("id" = "$response.body#/data/resume/id")))),
                 ("DeleteResume" = (operation_id = "delete_resume", parameters(("id" = "$response.body#/data/resume/id")))),
                 ("OptimizeResume" = (operation_id = "optimize_resume", parameters(("id" = "$response.body#/data/resume/id")))),
+                ("CreateJob" = (operation_id = "create_job", request_body = json!({
+                    "resume_id": "$response.body#/data/resume/id",
+                    "job_description": "Backend engineer\nRust and PostgreSQL required",
+                }))),
             )
         ),
         E::BadRequest, E::Unauthorized, E::TooLarge, E::UnsupportedType, E::Invalid, E::RateLimited, E::Unavailable,
@@ -605,7 +613,7 @@ impl ToSchema for UploadLang {}
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TextVersionRequest {
     /// The new text, 1..200,000 characters, not only spaces.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200000, pattern = r"^[^\u0000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000][^\u0000]*$")]
     pub raw_text: Option<String>,
     /// Detected when omitted.
     #[schema(value_type = Option<Lang>)]

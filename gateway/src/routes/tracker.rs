@@ -55,7 +55,7 @@ pub struct NewCommunicationRequest {
     #[schema(max_length = 500, pattern = r"^[^\u0000]*$")]
     pub subject: Option<String>,
     /// 1..50,000 characters, not only spaces.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 50000, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 50000, pattern = r"^[^\u0000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000][^\u0000]*$")]
     pub body: Option<String>,
     /// When it happened; defaults to now.
     #[schema(value_type = Option<chrono::DateTime<chrono::Utc>>)]
@@ -176,7 +176,7 @@ pub async fn list_communications(
 #[schema(examples(json!({"title": "Send the portfolio", "due_at": "2026-12-10T17:00:00Z"})))]
 pub struct NewActionPointRequest {
     /// 1..500 characters, not only spaces.
-    #[schema(value_type = String, required = true, min_length = 1, max_length = 500, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 500, pattern = r"^[^\u0000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000][^\u0000]*$")]
     pub title: Option<String>,
     #[schema(value_type = Option<chrono::DateTime<chrono::Utc>>)]
     pub due_at: Option<String>,
@@ -273,7 +273,7 @@ pub async fn list_action_points(
 pub struct UpdateActionPointRequest {
     /// 1..500 characters, not only spaces.
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = String, required = false, min_length = 1, max_length = 500, pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
+    #[schema(value_type = String, required = false, min_length = 1, max_length = 500, pattern = r"^[^\u0000]*[^\t\n\u000b\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\u0000][^\u0000]*$")]
     pub title: Option<Option<String>>,
     /// Null clears the due date.
     #[serde(default, deserialize_with = "present")]

@@ -400,8 +400,9 @@ impl JobListQuery {
             cursor: self.cursor.clone(),
         }
         .parse()?;
-        let status = match self.status.as_deref().map(str::trim) {
-            None | Some("") => None,
+        // Exactly one of the documented values (`?status=` is not "any status").
+        let status = match self.status.as_deref() {
+            None => None,
             Some(s) => Some(
                 s.parse::<JobStatus>()
                     .map_err(|e| ApiError::validation("status", e))?,
@@ -703,8 +704,9 @@ impl ApplicationListQuery {
             cursor: self.cursor.clone(),
         }
         .parse()?;
-        let status = match self.status.as_deref().map(str::trim) {
-            None | Some("") => None,
+        // Exactly one of the documented values (`?status=` is not "any status").
+        let status = match self.status.as_deref() {
+            None => None,
             Some(s) => Some(
                 s.parse::<ApplicationStatus>()
                     .map_err(|e| ApiError::validation("status", e))?,

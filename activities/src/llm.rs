@@ -93,12 +93,7 @@ pub struct GenerateRequest<'a> {
 impl RunUsage {
     /// Record one step's usage (a retried step replaces its own entry) and recompute
     /// the totals and the cost estimate from the per-million prices.
-    pub fn set_step(
-        &mut self,
-        step: &str,
-        usage: Usage,
-        prices: Prices,
-    ) {
+    pub fn set_step(&mut self, step: &str, usage: Usage, prices: Prices) {
         self.by_step.insert(step.to_string(), usage);
         let mut total = Usage::default();
         for u in self.by_step.values() {

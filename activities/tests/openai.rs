@@ -543,7 +543,11 @@ async fn cached_prompt_tokens_are_counted_apart_and_priced_at_the_cached_rate() 
     let a = analyst(&server);
     let (_, usage) = analyze(&a, "en").await.unwrap();
     assert_eq!(
-        (usage.prompt_tokens, usage.cached_tokens, usage.completion_tokens),
+        (
+            usage.prompt_tokens,
+            usage.cached_tokens,
+            usage.completion_tokens
+        ),
         (1000, 768, 200)
     );
     let mut run = RunUsage::default();

@@ -144,7 +144,9 @@ impl FromRequestParts<AppState> for LimitedUser {
                 .extensions
                 .get::<axum::extract::MatchedPath>()
                 .map_or("unmatched", |p| p.as_str());
-            crate::metrics::METRICS.rate_limited(route);
+            if let Some(m) = crate::metrics::get() {
+                m.rate_limited(route);
+            }
             crate::audit::rate_limited(state, &user, retry_after.as_secs().max(1));
             return Err(ApiError::RateLimited { retry_after });
         }

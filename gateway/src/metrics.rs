@@ -28,17 +28,29 @@ pub struct Metrics {
     db_pool: IntGaugeVec,
 }
 
-pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
+static METRICS: LazyLock<Option<Metrics>> = LazyLock::new(|| match Metrics::new() {
+    Ok(m) => Some(m),
+    Err(e) => {
+        tracing::error!(error = %e, "metrics could not be set up; /metrics stays empty");
+        None
+    }
+});
+
+/// The process's metrics (`None` only if they could not be registered).
+pub fn get() -> Option<&'static Metrics> {
+    METRICS.as_ref()
+}
 
 impl Metrics {
-    fn new() -> Metrics {
-        let registry = Registry::new_custom(Some("smartresume_gateway".into()), None)
-            .expect("a valid metric prefix");
+    fn new() -> Result<Metrics, prometheus::Error> {
+        let registry = Registry::new_custom(Some("smartresume_gateway".into()), None)?;
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests answered, by route template and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests answered, by route template and status",
+            ),
             &["method", "route", "status"],
-        )
-        .expect("valid metric");
+        )?;
         let latency = HistogramVec::new(
             HistogramOpts::new(
                 "http_request_duration_seconds",
@@ -49,31 +61,29 @@ impl Metrics {
                 10.0,
             ]),
             &["method", "route"],
-        )
-        .expect("valid metric");
-        let in_flight = IntGauge::new("http_requests_in_flight", "HTTP requests being answered")
-            .expect("valid metric");
+        )?;
+        let in_flight = IntGauge::new("http_requests_in_flight", "HTTP requests being answered")?;
         let rate_limited = IntCounterVec::new(
             Opts::new(
                 "rate_limited_total",
                 "Requests refused with 429 by the per-user limit, by route template",
             ),
             &["route"],
-        )
-        .expect("valid metric");
+        )?;
         let workflows_started = IntCounterVec::new(
-            Opts::new("workflows_started_total", "Temporal workflows started, by type"),
+            Opts::new(
+                "workflows_started_total",
+                "Temporal workflows started, by type",
+            ),
             &["workflow"],
-        )
-        .expect("valid metric");
+        )?;
         let db_pool = IntGaugeVec::new(
             Opts::new(
                 "db_pool_connections",
                 "Database pool connections: open, idle, in use, and the maximum",
             ),
             &["state"],
-        )
-        .expect("valid metric");
+        )?;
         for m in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -82,9 +92,9 @@ impl Metrics {
             Box::new(workflows_started.clone()),
             Box::new(db_pool.clone()),
         ] {
-            registry.register(m).expect("metric registered once");
+            registry.register(m)?;
         }
-        Metrics {
+        Ok(Metrics {
             registry,
             requests,
             latency,
@@ -92,7 +102,7 @@ impl Metrics {
             rate_limited,
             workflows_started,
             db_pool,
-        }
+        })
     }
 
     pub fn rate_limited(&self, route: &str) {
@@ -134,7 +144,9 @@ pub fn route_of(req: &Request) -> String {
 
 /// Middleware: count and time every request.
 pub async fn track(req: Request, next: Next) -> Response {
-    let m = &*METRICS;
+    let Some(m) = get() else {
+        return next.run(req).await;
+    };
     let route = route_of(&req);
     let method = req.method().as_str().to_owned();
     m.in_flight.inc();
@@ -162,7 +174,9 @@ pub async fn serve(listener: tokio::net::TcpListener, pool: PgPool, max_connecti
                         axum::http::header::CONTENT_TYPE,
                         "text/plain; version=0.0.4; charset=utf-8",
                     )],
-                    METRICS.render(&pool, max_connections),
+                    get()
+                        .map(|m| m.render(&pool, max_connections))
+                        .unwrap_or_default(),
                 )
             }
         }),

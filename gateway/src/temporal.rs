@@ -38,6 +38,11 @@ pub const CONNECT_WAIT: Duration = Duration::from_secs(3);
 /// A failed attempt answers callers at once for this long.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(1);
 const QUERY_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a read waits for a running workflow's `progress`. A query is answered by the
+/// worker, behind the workflow's other tasks: with a backlog it waits, and the read would
+/// wait with it (2 s per poll of a running job in the sustained-load scenario,
+/// `RELIABILITY.md`). Past this the read answers with `progress: null`.
+const PROGRESS_TIMEOUT: Duration = Duration::from_millis(500);
 
 type Attempt = Shared<BoxFuture<'static, Result<Client, String>>>;
 
@@ -156,7 +161,9 @@ impl Temporal {
         .map_err(|_| ApiError::Unavailable("temporal"))?;
         match started {
             Ok(handle) => {
-                crate::metrics::METRICS.workflow_started(&workflow_type);
+                if let Some(m) = crate::metrics::get() {
+                    m.workflow_started(&workflow_type);
+                }
                 Ok(handle.run_id().unwrap_or_default().to_string())
             }
             Err(e) => {
@@ -176,7 +183,7 @@ impl Temporal {
         let client = self.client().await.ok()?;
         let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
         match tokio::time::timeout(
-            QUERY_TIMEOUT,
+            PROGRESS_TIMEOUT,
             handle.query(query, (), WorkflowQueryOptions::default()),
         )
         .await

@@ -142,8 +142,8 @@ pub fn main() -> anyhow::Result<()> {
                 .context("applying migrations (set SMARTRESUME_RUN_MIGRATIONS=false to skip)")?;
         }
         let client = connect_patiently(&settings, STARTUP_CONNECT_PATIENCE).await?;
-        let runtime = Runtime::from_current_tokio(runtime_options(&settings)?)
-            .context("temporal runtime")?;
+        let runtime =
+            Runtime::from_current_tokio(runtime_options(&settings)?).context("temporal runtime")?;
         let mut worker = build(&runtime, client, &settings.task_queue, &deps)?;
         let stop = worker.shutdown_handle();
         tokio::spawn(async move {

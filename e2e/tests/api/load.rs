@@ -172,7 +172,10 @@ async fn start_gateway(queue: &str, rate_limit: u64) -> (Child, String) {
                 log.lock().unwrap().join("\n")
             );
         }
-        assert!(Instant::now() < deadline, "the gateway never answered /livez");
+        assert!(
+            Instant::now() < deadline,
+            "the gateway never answered /livez"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -186,7 +189,12 @@ fn cpu_and_peak(pid: u32) -> (f64, f64) {
         .rsplit_once(')')
         .map(|(_, rest)| rest.split_whitespace().collect())
         .unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // utime and stime are fields 14 and 15 (1-based), i.e. 11 and 12 after the name.
     let cpu = (ticks(11) + ticks(12)) / 100.0;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -268,7 +276,10 @@ async fn client(
                     let took = sent.elapsed();
                     let mut t = tally.lock().unwrap();
                     if d.status.as_u16() != 200 {
-                        t.error(format!("GET /jobs/{}: HTTP {} {}", own[i].0, d.status, d.text));
+                        t.error(format!(
+                            "GET /jobs/{}: HTTP {} {}",
+                            own[i].0, d.status, d.text
+                        ));
                         continue;
                     }
                     t.latencies.entry(Kind::GetJob).or_default().push(took);
@@ -302,7 +313,10 @@ async fn client(
             Kind::CreateJob => {
                 let text = fixture_text(JOBS[rng.below(JOBS.len() as u64) as usize]);
                 let body = json!({ "resume_id": state.resume_id, "job_description": text });
-                ("/jobs".to_string(), u.request(Method::POST, "/jobs").json(&body))
+                (
+                    "/jobs".to_string(),
+                    u.request(Method::POST, "/jobs").json(&body),
+                )
             }
             Kind::Upload => {
                 let file = UPLOADS[rng.below(UPLOADS.len() as u64) as usize];
@@ -601,5 +615,8 @@ async fn sustained_mixed_load_loses_nothing_and_limits_only_where_configured() {
     );
     assert_eq!(duplicate_runs, 0, "duplicate optimisation runs");
     // Nothing in the offline engine fails on these fixtures: a failed run is a lost result.
-    assert_eq!(failed_runs, 0, "runs that ended failed under load: {result}");
+    assert_eq!(
+        failed_runs, 0,
+        "runs that ended failed under load: {result}"
+    );
 }

@@ -118,7 +118,10 @@ async fn worker_memory_with_many_runs_in_flight_and_over_many_runs() {
         .await;
     let user = s.new_user().await.on(&base);
     let seed = user
-        .create_text_resume("memory", &fixture_text("resumes/en_backend_maya_lindqvist.md"))
+        .create_text_resume(
+            "memory",
+            &fixture_text("resumes/en_backend_maya_lindqvist.md"),
+        )
         .await;
     let resume_id = seed["resume"]["id"].as_str().unwrap().to_string();
     user.wait_parsed(&resume_id).await;

@@ -45,7 +45,10 @@ async fn the_gateway_serves_request_metrics_by_route_template_on_its_own_port() 
         .await;
     let user = s.new_user().await.on(&base);
     let created = user
-        .create_text_resume("metrics", &fixture_text("resumes/en_backend_maya_lindqvist.md"))
+        .create_text_resume(
+            "metrics",
+            &fixture_text("resumes/en_backend_maya_lindqvist.md"),
+        )
         .await;
     let resume = created["resume"]["id"].as_str().unwrap().to_string();
     // Found, not found, and over the limit of 1 start per minute.
@@ -78,12 +81,20 @@ async fn the_gateway_serves_request_metrics_by_route_template_on_its_own_port() 
         value(
             &text,
             requests,
-            &[r#"route="/resumes/{id}""#, r#"status="200""#, r#"method="GET""#]
+            &[
+                r#"route="/resumes/{id}""#,
+                r#"status="200""#,
+                r#"method="GET""#
+            ]
         ) >= 1.0,
         "{text}"
     );
     assert!(
-        value(&text, requests, &[r#"route="/jobs/{id}""#, r#"status="404""#]) >= 1.0,
+        value(
+            &text,
+            requests,
+            &[r#"route="/jobs/{id}""#, r#"status="404""#]
+        ) >= 1.0,
         "{text}"
     );
     assert!(
@@ -118,7 +129,10 @@ async fn the_gateway_serves_request_metrics_by_route_template_on_its_own_port() 
         ) >= 1.0,
         "{text}"
     );
-    assert!(text.contains("smartresume_gateway_http_requests_in_flight"), "{text}");
+    assert!(
+        text.contains("smartresume_gateway_http_requests_in_flight"),
+        "{text}"
+    );
     assert!(
         value(
             &text,
@@ -129,7 +143,10 @@ async fn the_gateway_serves_request_metrics_by_route_template_on_its_own_port() 
     );
     // Route templates only: no id ever becomes a label value.
     assert!(!text.contains(&resume), "a resume id leaked into a label");
-    assert!(!text.contains(&missing.to_string()), "a path leaked into a label");
+    assert!(
+        !text.contains(&missing.to_string()),
+        "a path leaked into a label"
+    );
     // Not on the public port.
     user.get("/metrics").await.expect_error(404, "not_found");
 }
@@ -155,7 +172,10 @@ async fn the_worker_serves_the_sdk_metrics_and_its_own_on_its_own_port() {
         .await;
     let user = s.new_user().await.on(&base);
     let created = user
-        .create_text_resume("metrics", &fixture_text("resumes/en_backend_maya_lindqvist.md"))
+        .create_text_resume(
+            "metrics",
+            &fixture_text("resumes/en_backend_maya_lindqvist.md"),
+        )
         .await;
     let resume = created["resume"]["id"].as_str().unwrap().to_string();
     user.wait_parsed(&resume).await;
@@ -189,9 +209,9 @@ async fn the_worker_serves_the_sdk_metrics_and_its_own_on_its_own_port() {
         assert!(text.contains(name), "no {name} in:\n{text}");
     }
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("temporal_workflow_completed_total")
-                && l.contains("ParseResume")),
+        text.lines().any(
+            |l| l.starts_with("temporal_workflow_completed_total") && l.contains("ParseResume")
+        ),
         "{text}"
     );
 }

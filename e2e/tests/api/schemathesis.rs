@@ -50,7 +50,10 @@ async fn the_document_matches_what_the_gateway_does() {
         .args(["--header", &format!("Authorization: Bearer {}", user.token)])
         // n8n's shared secret too, so the callback operations are tried past the token
         // check (every other route ignores the header).
-        .args(["--header", &format!("X-Workflow-Token: {}", s.workflow_token)])
+        .args([
+            "--header",
+            &format!("X-Workflow-Token: {}", s.workflow_token),
+        ])
         // Bounded: a few examples per operation, the same ones every run.
         .args(["--max-examples", &examples, "--seed", &seed])
         .args(["--phases", "examples,coverage,fuzzing,stateful"])

@@ -535,7 +535,7 @@ impl ApplicationActivities {
             p.blobs
                 .put(&path, Bytes::from(bytes), content_type)
                 .await
-                .map_err(storage_err)?;
+                .map_err(|e| errors::storage_within(&ctx, p.retry_budget, e))?;
         }
         Ok(docs)
     }

@@ -161,6 +161,30 @@ pub fn provider_within(
     provider(e)
 }
 
+/// A storage failure: refused credentials or a bad path are permanent; anything else
+/// (5xx, timeouts, a connection cut) is retried like a provider's, until `budget` is
+/// spent — then the run fails with the reason instead of retrying for the activity's
+/// whole schedule-to-close timeout (found by the S3 fault scenario).
+pub fn storage_within(
+    ctx: &temporalio_sdk::activities::ActivityContext,
+    budget: std::time::Duration,
+    e: shared::storage::StorageError,
+) -> ActivityError {
+    use shared::storage::StorageError;
+    match e {
+        StorageError::Rejected(_) | StorageError::BadPath(_) => permanent(e.to_string()),
+        e => {
+            // The detail (URLs, the SDK's wording) goes to the log; the run says what failed.
+            tracing::warn!(error = %e, "file storage failed");
+            let what = match e {
+                StorageError::NotFound(_) => "a stored file is missing",
+                _ => "the file storage is unavailable",
+            };
+            provider_within(ctx, budget, ProviderError::transient(what))
+        }
+    }
+}
+
 /// `Some("still failing after N attempts over Ss")` once the activity has been retrying
 /// for `budget` since it was first scheduled; `None` while it may go on.
 pub fn budget_spent(

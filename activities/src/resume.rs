@@ -239,7 +239,7 @@ impl ResumeActivities {
             .blobs
             .download_url(path, ttl, version.file_name.as_deref())
             .await
-            .map_err(|e| errors::transient(e.to_string()))?;
+            .map_err(|e| errors::storage_within(&ctx, p.retry_budget, e))?;
         let callback_url = p.callback_url("resume");
         p.n8n
             .post(
@@ -382,7 +382,7 @@ impl ResumeActivities {
                     Err(e @ shared::storage::StorageError::Rejected(_)) => {
                         return Err(errors::permanent(e.to_string()));
                     }
-                    Err(e) => return Err(errors::transient(e.to_string())),
+                    Err(e) => return Err(errors::storage_within(&ctx, p.retry_budget, e)),
                 };
                 let kind = doc_kind(&version, &bytes)?;
                 // Parsing is CPU-bound (and a PDF library may panic): off the

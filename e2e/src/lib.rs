@@ -30,6 +30,7 @@ use temporalio_sdk::{
 };
 use uuid::Uuid;
 
+pub mod faults;
 pub mod http;
 pub mod jwks;
 pub mod moto;

@@ -15,7 +15,7 @@ use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 /// The cloud stack's providers as environment variables for a child worker.
-fn cloud_env(s: &shared::config::Settings) -> Vec<(String, String)> {
+pub(crate) fn cloud_env(s: &shared::config::Settings) -> Vec<(String, String)> {
     let mut env = vec![
         ("OPENAI_BASE_URL".to_string(), s.openai_base_url.clone()),
         (

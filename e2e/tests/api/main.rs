@@ -21,6 +21,7 @@ mod n8n;
 mod openapi;
 mod outage_restarts;
 mod outages;
+mod provider_faults;
 mod provisioning;
 mod replay;
 mod reset;

@@ -187,12 +187,19 @@ async fn the_worker_serves_the_sdk_metrics_and_its_own_on_its_own_port() {
             let addr = addr.clone();
             async move {
                 let text = scrape(&addr).await;
-                (value(
+                // Ours is recorded by the last activity; the SDK counts the workflow
+                // once its last task completes, a moment later.
+                let ours = value(
                     &text,
                     "smartresume_runs_finished_total",
                     &[r#"workflow="ParseResume""#, r#"outcome="complete""#],
-                ) >= 1.0)
-                    .then_some(text)
+                ) >= 1.0;
+                let sdk = value(
+                    &text,
+                    "temporal_workflow_completed_total",
+                    &[r#"workflow_type="ParseResume""#],
+                ) >= 1.0;
+                (ours && sdk).then_some(text)
             }
         },
     )

@@ -25,7 +25,8 @@ const RESUMES: [&str; 5] = [
     "resumes/en_backend_maya_lindqvist.docx",
     "resumes/bilingual_network_engineer_yousef_alzoubi.txt",
 ];
-const JOBS: [&str; 4] = [
+/// Job postings of every kind (English, Arabic, unrelated), shared with `load.rs`.
+pub(crate) const JOBS: [&str; 4] = [
     "jobs/en_backend_engineer_ledgerline.txt",
     "jobs/en_data_analyst_coastline.txt",
     "jobs/ar_senior_accountant_alrayyan.txt",

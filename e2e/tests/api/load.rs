@@ -17,6 +17,7 @@
 //! bounded run surely reaches it), `LOAD_SEED`.
 //! `scripts/load` runs it for 60 s on release builds.
 
+use crate::chaos::JOBS;
 use crate::worker_process::start_polling_worker;
 use e2e::{TestUser, fixture, fixture_text, stack};
 use reqwest::Method;
@@ -33,13 +34,6 @@ const UPLOADS: [&str; 4] = [
     "resumes/en_data_analyst_hannah_castellanos.txt",
     "resumes/bilingual_network_engineer_yousef_alzoubi.txt",
 ];
-const JOBS: [&str; 4] = [
-    "jobs/en_backend_engineer_ledgerline.txt",
-    "jobs/en_data_analyst_coastline.txt",
-    "jobs/ar_senior_accountant_alrayyan.txt",
-    "jobs/en_registered_nurse_unrelated.txt",
-];
-
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()

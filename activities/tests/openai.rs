@@ -178,8 +178,11 @@ async fn analysis_sends_a_strict_structured_output_request_with_retrieved_chunks
     assert!(sys.contains("JSON"), "{sys}");
     assert!(sys.contains("Never invent"), "{sys}");
     assert!(sys.contains("ATS"), "{sys}");
-    assert!(sys.contains("Arabic"), "output language named: {sys}");
+    // The language is the request's (in the user message), not the system prompt's: the
+    // system prompt stays the same for every request (prompt caching).
+    assert!(!sys.contains("Arabic"), "{sys}");
     let user = messages[1]["content"].as_str().unwrap();
+    assert!(user.contains("Arabic"), "output language named: {user}");
     assert!(
         user.contains("Built payment APIs in Rust and PostgreSQL"),
         "{user}"
@@ -564,4 +567,65 @@ async fn cached_prompt_tokens_are_counted_apart_and_priced_at_the_cached_rate() 
     let stored = serde_json::to_value(&run).unwrap();
     assert_eq!(stored["cached_tokens"], 768);
     assert_eq!(stored["by_step"]["analyze"]["cached_tokens"], 768);
+}
+
+/// OpenAI caches the longest prompt prefix it has seen (the schema, then the messages in
+/// order): the system prompt must not change with the request, so everything that does
+/// (the output language included) is in the user message after it.
+#[tokio::test]
+async fn the_system_prompt_and_schema_are_the_same_for_every_request() {
+    let server = MockServer::start().await;
+    let out = json!({
+        "markdown": "# Jane Doe\n\n## Experience\n- Built payment APIs in Rust and PostgreSQL",
+        "change_log": [],
+        "warnings": []
+    });
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(ok(completion(Some(&out.to_string()), None, "stop")))
+        .mount(&server)
+        .await;
+    let (r, j, ret) = (resume(), job(), retrieved());
+    let analysis = Analysis {
+        score: 74,
+        report: Report::default(),
+    };
+    for (lang, instructions) in [("en", None), ("ar", Some("Keep it short"))] {
+        analyst(&server)
+            .generate(GenerateRequest {
+                resume: &r,
+                resume_text: RESUME,
+                job: &j,
+                analysis: &analysis,
+                output_lang: lang,
+                custom_instructions: instructions,
+                retrieved: &ret,
+            })
+            .await
+            .unwrap();
+    }
+    let sent = bodies(&server).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0]["messages"][0]["role"], "system");
+    assert_eq!(sent[0]["messages"][0], sent[1]["messages"][0]);
+    assert_eq!(sent[0]["response_format"], sent[1]["response_format"]);
+    let user = |i: usize| {
+        sent[i]["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(user(0).contains("English, en"), "{}", user(0));
+    assert!(
+        user(1).contains("Arabic (Modern Standard Arabic), ar"),
+        "{}",
+        user(1)
+    );
+    for p in [
+        activities::openai::prompts::analyze_system_prompt(),
+        activities::openai::prompts::generate_system_prompt(),
+        activities::openai::prompts::plan_cv_system_prompt(),
+    ] {
+        assert!(!p.contains("English") && !p.contains("Arabic"), "{p}");
+    }
 }

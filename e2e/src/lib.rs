@@ -35,6 +35,7 @@ pub mod http;
 pub mod jwks;
 pub mod moto;
 pub mod openai;
+pub mod otlp;
 pub mod pages;
 pub mod pinecone;
 

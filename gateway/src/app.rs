@@ -41,7 +41,21 @@ pub fn router(state: AppState) -> Router {
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default()
                     .to_owned();
-                tracing::info_span!("http", method = %req.method(), route, request_id)
+                let span = tracing::info_span!(
+                    "http",
+                    method = %req.method(),
+                    route,
+                    request_id,
+                    workflow_id = tracing::field::Empty,
+                    otel.name = format!("{} {route}", req.method()),
+                    otel.kind = "server",
+                );
+                if let Some(parent) = crate::tracectx::incoming(req.headers()) {
+                    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+                    // Err only when spans are not exported: nothing to join then.
+                    let _ = span.set_parent(parent);
+                }
+                span
             }),
         )
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))

@@ -64,7 +64,7 @@ pub async fn finalize(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let mut res = next.run(req).await;
+    let mut res = crate::tracectx::scope(request_id.clone(), next.run(req)).await;
 
     let err = match res.extensions_mut().remove::<ErrorMark>() {
         Some(ErrorMark(err)) => Some(err),

@@ -16,6 +16,7 @@ pub mod ratelimit;
 pub mod routes;
 pub mod state;
 pub mod temporal;
+pub mod tracectx;
 pub mod validate;
 
 pub use app::router;
@@ -94,7 +95,12 @@ async fn run() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
-    shared::telemetry::init(&settings.log_format);
+    let _telemetry = shared::telemetry::init_traced(
+        &settings.log_format,
+        "smartresume-gateway",
+        temporalio_sdk::opentelemetry::WorkflowIdGenerator::default(),
+        |batch| batch,
+    )?;
     if settings.run_migrations {
         let pool = shared::db::connect(settings.database_url(), 2)?;
         shared::db::MIGRATOR

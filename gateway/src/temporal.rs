@@ -111,7 +111,11 @@ impl Temporal {
             .identity(format!("smartresume-gateway@{}", hostname()))
             .connect_timeout(CONNECT_TIMEOUT)
             .build();
-        let opts = ClientOptions::new(self.namespace.clone()).build();
+        // The SDK's OpenTelemetry plugin puts the trace context (and the request and
+        // workflow ids, `tracectx`) in the `_tracer-data` header of each call.
+        let opts = ClientOptions::new(self.namespace.clone())
+            .plugin(temporalio_sdk::opentelemetry::OpenTelemetryPlugin::builder().build())
+            .build();
         let attempt: Attempt = async move {
             tokio::time::timeout(ATTEMPT_TIMEOUT, Client::connect(conn, opts))
                 .await
@@ -155,7 +159,10 @@ impl Temporal {
             .build();
         let started = tokio::time::timeout(
             CALL_TIMEOUT,
-            client.start_workflow(req.workflow, req.input, opts),
+            crate::tracectx::traced(
+                &req.workflow_id,
+                client.start_workflow(req.workflow, req.input, opts),
+            ),
         )
         .await
         .map_err(|_| ApiError::Unavailable("temporal"))?;
@@ -184,7 +191,10 @@ impl Temporal {
         let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
         match tokio::time::timeout(
             PROGRESS_TIMEOUT,
-            handle.query(query, (), WorkflowQueryOptions::default()),
+            crate::tracectx::traced(
+                workflow_id,
+                handle.query(query, (), WorkflowQueryOptions::default()),
+            ),
         )
         .await
         {
@@ -214,7 +224,10 @@ impl Temporal {
         let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
         match tokio::time::timeout(
             CALL_TIMEOUT,
-            handle.signal(signal, input, WorkflowSignalOptions::default()),
+            crate::tracectx::traced(
+                workflow_id,
+                handle.signal(signal, input, WorkflowSignalOptions::default()),
+            ),
         )
         .await
         {
@@ -239,7 +252,12 @@ impl Temporal {
         };
         let handle = client.get_workflow_handle::<W>(workflow_id.to_string());
         let opts = WorkflowCancelOptions::builder().reason(reason).build();
-        match tokio::time::timeout(QUERY_TIMEOUT, handle.cancel(opts)).await {
+        match tokio::time::timeout(
+            QUERY_TIMEOUT,
+            crate::tracectx::traced(workflow_id, handle.cancel(opts)),
+        )
+        .await
+        {
             Ok(Ok(())) => true,
             Ok(Err(e)) => {
                 tracing::debug!(error = %e, workflow_id, "cancel failed");

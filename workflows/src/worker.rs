@@ -38,7 +38,19 @@ pub fn options(task_queue: &str, deps: &Deps) -> anyhow::Result<WorkerOptions> {
         // its sticky queue; after this long they move to the shared queue and any worker
         // takes them (the SDK's default of 10 s made every crash cost that much).
         .sticky_queue_schedule_to_start_timeout(STICKY_TIMEOUT)
-        .activity_inbound_interceptor(activities::spans::ActivitySpans)
+        // Registered as a plugin so it runs inside the OpenTelemetry plugin's activity
+        // interceptor (client plugins come first): its span then joins the trace the
+        // workflow's headers carry.
+        .worker_plugin(
+            temporalio_sdk::SimplePlugin::builder("smartresume-activity-spans")
+                .activity_inbound_interceptors(vec![std::sync::Arc::new(
+                    activities::spans::ActivitySpans,
+                )
+                    as std::sync::Arc<
+                        dyn temporalio_sdk::interceptors::ActivityInboundInterceptor,
+                    >])
+                .build(),
+        )
         .register_workflow::<crate::ParseResume>()?
         .register_workflow::<crate::PurgeResume>()?
         .register_workflow::<crate::IngestJob>()?
@@ -59,7 +71,11 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Client> {
         .build();
     Client::connect(
         conn,
-        ClientOptions::new(settings.temporal_namespace.clone()).build(),
+        ClientOptions::new(settings.temporal_namespace.clone())
+            // Trace context (and the request's and workflow's ids as baggage) from the
+            // workflow's headers into its activities; the worker gets it from its client.
+            .plugin(temporalio_sdk::opentelemetry::OpenTelemetryPlugin::builder().build())
+            .build(),
     )
     .await
     .with_context(|| format!("cannot reach Temporal at {}", settings.temporal_address))
@@ -126,7 +142,12 @@ pub fn main() -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
-    shared::telemetry::init(&settings.log_format);
+    let _telemetry = shared::telemetry::init_traced(
+        &settings.log_format,
+        "smartresume-worker",
+        temporalio_sdk::opentelemetry::WorkflowIdGenerator::default(),
+        temporalio_sdk::opentelemetry::WorkflowSpanProcessor::new,
+    )?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

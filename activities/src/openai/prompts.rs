@@ -23,6 +23,13 @@ pub fn language_name(code: &str) -> &'static str {
     }
 }
 
+/// How a request names its output language, e.g. "Arabic (Modern Standard Arabic), ar".
+/// The system prompts only refer to it, so they are the same for every request: with
+/// the answer's schema they are the stable prefix OpenAI's prompt caching keys on.
+pub fn language_label(code: &str) -> String {
+    format!("{}, {code}", language_name(code))
+}
+
 const JSON_ONLY: &str = "Answer with a single JSON object that matches the provided JSON schema. \
 No prose, no markdown fences, nothing before or after the JSON.";
 
@@ -142,30 +149,35 @@ fn span(start: &Option<String>, end: &Option<String>, current: bool) -> String {
     format!("{}–{end}", or_dash(start))
 }
 
+/// The analysis's system prompt: the same for every request (see [`language_label`]).
+pub fn analyze_system_prompt() -> String {
+    format!(
+        "You are an experienced recruiter and ATS specialist. Judge how well the candidate fits \
+     the job using only the candidate outline and the resume excerpts given. {TRUTH}\n\
+     - score: 0 to 100, how well the resume matches the requirements (must-haves weigh most).\n\
+     - report.requirements: one entry per line under REQUIREMENTS, in that order, with the \
+       requirement as written; \"met\" is true only when an excerpt or the outline shows \
+       it; each evidence quote is copied verbatim from an excerpt (a short phrase or \
+       sentence, never an elided \"…\"), with the excerpt's label (E1, E2, …) as chunk_id \
+       and 0 as score.\n\
+     - matched_keywords / missing_keywords: job keywords the resume does / does not show.\n\
+     - suggestions: ATS-safe and truthful only — standard section headings, plain text \
+       without tables, columns, images or text boxes, the job's exact wording for skills the \
+       candidate really has, acronyms spelled out once; never suggest claiming experience \
+       the candidate does not have.\n\
+     - warnings: anything the candidate should double-check.\n\
+     Write summary, strengths, gaps, suggestions and warnings in the output language the \
+     request names; keep keywords, quotes and names as written. {JSON_ONLY}"
+    )
+}
+
 /// The analysis gets plain text, not JSON: the parsed job's keywords, an
 /// outline of the candidate, each retrieved chunk once (only its relevant
 /// lines, under a short label) and the requirements with the labels of
 /// their best chunks.
 pub fn analyze(req: &AnalyzeRequest<'_>) -> AnalyzePrompt {
     let lang = language_name(req.output_lang);
-    let system = format!(
-        "You are an experienced recruiter and ATS specialist. Judge how well the candidate fits \
-         the job using only the candidate outline and the resume excerpts given. {TRUTH}\n\
-         - score: 0 to 100, how well the resume matches the requirements (must-haves weigh most).\n\
-         - report.requirements: one entry per line under REQUIREMENTS, in that order, with the \
-           requirement as written; \"met\" is true only when an excerpt or the outline shows \
-           it; each evidence quote is copied verbatim from an excerpt (a short phrase or \
-           sentence, never an elided \"…\"), with the excerpt's label (E1, E2, …) as chunk_id \
-           and 0 as score.\n\
-         - matched_keywords / missing_keywords: job keywords the resume does / does not show.\n\
-         - suggestions: ATS-safe and truthful only — standard section headings, plain text \
-           without tables, columns, images or text boxes, the job's exact wording for skills the \
-           candidate really has, acronyms spelled out once; never suggest claiming experience \
-           the candidate does not have.\n\
-         - warnings: anything the candidate should double-check.\n\
-         Write summary, strengths, gaps, suggestions and warnings in {lang}; keep keywords, \
-         quotes and names as written. {JSON_ONLY}"
-    );
+    let system = analyze_system_prompt();
     let reqs: Vec<&str> = req.retrieved.iter().map(|(r, _)| r.as_str()).collect();
     let terms = terms_of(&reqs);
     let mut label_of: BTreeMap<&str, String> = BTreeMap::new();
@@ -245,26 +257,31 @@ pub fn analyze(req: &AnalyzeRequest<'_>) -> AnalyzePrompt {
     }
 }
 
-pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
-    let lang = language_name(req.output_lang);
-    let system = format!(
+/// The generation's system prompt: the same for every request (see [`language_label`]).
+pub fn generate_system_prompt() -> String {
+    format!(
         "You rewrite a resume so it fits a job, truthfully. Use only facts from the candidate \
-         profile. {TRUTH} You may reorder, shorten and rephrase, put the \
-         most relevant experience and skills first, and use the job's terminology for things the \
-         candidate has actually done.\n\
-         - markdown: an ATS-safe resume — \"# \" with the candidate's name, one plain contact \
-           line, \"## \" standard section headings (Summary, Experience, Education, Skills, …), \
-           \"- \" bullets; no tables, columns, images, HTML, links other than the candidate's \
-           own, or emojis. Keep every employer, title and date exactly as in the profile.\n\
-         - change_log: one entry per change, with the section, the original text (before), the \
-           new text (after) and the reason.\n\
-         - warnings: what the candidate should check (for example requirements they do not meet).\n\
-         Write the resume and the reasons in {lang}; keep names of people, companies, products \
-         and technologies as written. Follow the candidate's own instructions when they do not \
-         conflict with these rules. {JSON_ONLY}"
-    );
+     profile. {TRUTH} You may reorder, shorten and rephrase, put the \
+     most relevant experience and skills first, and use the job's terminology for things the \
+     candidate has actually done.\n\
+     - markdown: an ATS-safe resume — \"# \" with the candidate's name, one plain contact \
+       line, \"## \" standard section headings (Summary, Experience, Education, Skills, …), \
+       \"- \" bullets; no tables, columns, images, HTML, links other than the candidate's \
+       own, or emojis. Keep every employer, title and date exactly as in the profile.\n\
+     - change_log: one entry per change, with the section, the original text (before), the \
+       new text (after) and the reason.\n\
+     - warnings: what the candidate should check (for example requirements they do not meet).\n\
+     Write the resume and the reasons in the output language the request names; keep names \
+     of people, companies, products \
+     and technologies as written. Follow the candidate's own instructions when they do not \
+     conflict with these rules. {JSON_ONLY}"
+    )
+}
+
+pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
+    let system = generate_system_prompt();
     let user = json!({
-        "output_language": req.output_lang,
+        "output_language": language_label(req.output_lang),
         "job": job_brief(req.job),
         "analysis": {
             "score": req.analysis.score,
@@ -285,7 +302,7 @@ pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
 pub fn analyze_whole_documents(req: &AnalyzeRequest<'_>) -> (String, String) {
     let system = analyze(req).system;
     let user = json!({
-        "output_language": req.output_lang,
+        "output_language": language_label(req.output_lang),
         "job_posting": req.job_text,
         "resume": req.resume_text,
     })
@@ -297,7 +314,7 @@ pub fn analyze_whole_documents(req: &AnalyzeRequest<'_>) -> (String, String) {
 pub fn generate_whole_documents(req: &GenerateRequest<'_>, job_text: &str) -> (String, String) {
     let (system, _) = generate(req);
     let user = json!({
-        "output_language": req.output_lang,
+        "output_language": language_label(req.output_lang),
         "job_posting": job_text,
         "analysis": {
             "score": req.analysis.score,
@@ -312,31 +329,36 @@ pub fn generate_whole_documents(req: &GenerateRequest<'_>, job_text: &str) -> (S
     (system, user)
 }
 
+/// The CV plan's system prompt: the same for every request (see [`language_label`]).
+pub fn plan_cv_system_prompt() -> String {
+    format!(
+        "You tailor a structured CV to a job offer by planning edits, not by rewriting it. \
+     Answer with an edit plan: a list of changes, each with an op, its target (one of the \
+     paths in cv_outline), the new order (target paths) for reorder/select ops, the new text \
+     for rephrase_bullet/write_summary/write_headline, the reason, and the job requirement it \
+     serves (verbatim from the job, or null). Ops: reorder_sections (target \"sections\"), \
+     reorder_entries (target \"experience\", \"education\" or \"projects\"), reorder_bullets and \
+     select_bullets (target \"experience/N\"), rephrase_bullet (target \"experience/N/bullets/M\"), \
+     write_summary, write_headline, order_skills (target \"skills\"), hide_item. {TRUTH} \
+     Every edit is checked before it is applied: an edit that adds an employer, title, date, \
+     degree, certification, number or skill the CV does not contain, hides contact details, \
+     or names a target that does not exist is rejected. Write new text in the output language \
+     the request names; keep names \
+     of people, companies, products and technologies as written. Follow the candidate's \
+     instructions only where the CV supports them. {JSON_ONLY}"
+    )
+}
+
 /// GenerateApplication's plan: a typed edit plan over the structured CV, addressed by
 /// the stable target paths the CV editor understands (listed in `cv_outline`).
 pub fn plan_cv(req: &PlanRequest<'_>) -> (String, String) {
-    let lang = language_name(req.output_lang);
-    let system = format!(
-        "You tailor a structured CV to a job offer by planning edits, not by rewriting it. \
-         Answer with an edit plan: a list of changes, each with an op, its target (one of the \
-         paths in cv_outline), the new order (target paths) for reorder/select ops, the new text \
-         for rephrase_bullet/write_summary/write_headline, the reason, and the job requirement it \
-         serves (verbatim from the job, or null). Ops: reorder_sections (target \"sections\"), \
-         reorder_entries (target \"experience\", \"education\" or \"projects\"), reorder_bullets and \
-         select_bullets (target \"experience/N\"), rephrase_bullet (target \"experience/N/bullets/M\"), \
-         write_summary, write_headline, order_skills (target \"skills\"), hide_item. {TRUTH} \
-         Every edit is checked before it is applied: an edit that adds an employer, title, date, \
-         degree, certification, number or skill the CV does not contain, hides contact details, \
-         or names a target that does not exist is rejected. Write new text in {lang}; keep names \
-         of people, companies, products and technologies as written. Follow the candidate's \
-         instructions only where the CV supports them. {JSON_ONLY}"
-    );
+    let system = plan_cv_system_prompt();
     let outline: Vec<Value> = cv_outline(req.cv)
         .into_iter()
         .map(|(path, text)| json!({ "target": path, "text": text }))
         .collect();
     let user = json!({
-        "output_language": req.output_lang,
+        "output_language": language_label(req.output_lang),
         "job": job_brief(req.job),
         "cv_outline": outline,
         "candidate_instructions": req.custom_instructions,

@@ -115,9 +115,13 @@ impl Tally {
     }
 }
 
-/// The `gateway` binary as a child process on a free port; returns it and its base URL
-/// once `/livez` answers.
-async fn start_gateway(queue: &str, rate_limit: u64) -> (Child, String) {
+/// The `gateway` binary as a child process on a free port (with more environment in
+/// `env`); returns it and its base URL once `/livez` answers.
+pub(crate) async fn start_gateway(
+    queue: &str,
+    rate_limit: u64,
+    env: &[(String, String)],
+) -> (Child, String) {
     let s = stack();
     let port = e2e::free_port().expect("a free port");
     let base_url = format!("http://127.0.0.1:{port}");
@@ -133,6 +137,7 @@ async fn start_gateway(queue: &str, rate_limit: u64) -> (Child, String) {
         .env("SMARTRESUME_RATE_LIMIT_PER_MINUTE", rate_limit.to_string())
         .env("SMARTRESUME_LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -415,7 +420,7 @@ async fn sustained_mixed_load_loses_nothing_and_limits_only_where_configured() {
     let s = stack();
     let queue = format!("load-{}", uuid::Uuid::new_v4());
     let mut worker = start_polling_worker(&s.temporal_target, &s.db_url, &queue, &s.blob_dir, &[]);
-    let (mut gateway, base_url) = start_gateway(&queue, rate_limit).await;
+    let (mut gateway, base_url) = start_gateway(&queue, rate_limit, &[]).await;
 
     let mut seeded = Vec::new();
     for slot in 0..users_n {

@@ -28,5 +28,6 @@ mod reset;
 mod resumes;
 mod rls;
 mod schemathesis;
+mod traces;
 mod uploads;
 mod worker_process;

@@ -347,7 +347,8 @@ fn analysis(user: &str) -> Value {
 fn optimized(user: &str) -> Value {
     let req: Value = serde_json::from_str(user).unwrap_or(Value::Null);
     let p = &req["candidate_profile"];
-    let mut md = format!("# {}\n\n", p["name"].as_str().unwrap_or("Candidate"));
+    let name = p["name"].as_str().or(req["contact"]["name"].as_str());
+    let mut md = format!("# {}\n\n", name.unwrap_or("Candidate"));
     md.push_str("## Experience\n\n");
     for x in p["experience"].as_array().cloned().unwrap_or_default() {
         md.push_str(&format!(

@@ -280,21 +280,85 @@ pub fn generate_system_prompt() -> String {
 
 pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
     let system = generate_system_prompt();
-    let user = json!({
-        "output_language": language_label(req.output_lang),
-        "job": job_brief(req.job),
-        "analysis": {
+    let mut candidate = pruned(profile(req.resume));
+    if let Some(p) = candidate.as_object_mut() {
+        // The contact below carries the name.
+        p.remove("name");
+    }
+    let user = to_json(&GenerationInput {
+        job: pruned(job_brief(req.job)),
+        candidate_profile: candidate,
+        contact: pruned(json!(req.resume.contact)),
+        // The gaps restate requirements the missing keywords already name.
+        analysis: pruned(json!({
             "score": req.analysis.score,
             "missing_keywords": req.analysis.report.missing_keywords,
-            "gaps": req.analysis.report.gaps,
             "suggestions": req.analysis.report.suggestions,
-        },
-        "candidate_profile": profile(req.resume),
-        "contact": req.resume.contact,
-        "candidate_instructions": req.custom_instructions,
-    })
-    .to_string();
+        })),
+        output_language: language_label(req.output_lang),
+        candidate_instructions: req.custom_instructions,
+    });
     (system, user)
+}
+
+/// The generation's request, in the order it is sent: what stays the same when the
+/// candidate asks for another version of the same job (the job, the profile) first, what
+/// changes (their instructions) last, so a refine's prompt shares the longest prefix
+/// with the first run's for OpenAI's prompt caching. Nulls and empty lists are left out.
+#[derive(serde::Serialize)]
+struct GenerationInput<'a> {
+    job: Value,
+    candidate_profile: Value,
+    contact: Value,
+    analysis: Value,
+    output_language: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    candidate_instructions: Option<&'a str>,
+}
+
+/// See [`GenerationInput`].
+#[derive(serde::Serialize)]
+struct PlanInput<'a> {
+    job: Value,
+    cv_outline: Vec<Value>,
+    output_language: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    candidate_instructions: Option<&'a str>,
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+/// `v` without nulls, `false`, empty strings, empty lists and empty objects: the model
+/// learns nothing from them, and they cost tokens on every call.
+pub fn pruned(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, pruned(v)))
+                .filter(|(_, v)| !is_empty(v))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .map(pruned)
+                .filter(|v| !is_empty(v))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
 }
 
 /// The baseline retrieval replaces: both whole documents in the prompt
@@ -357,13 +421,12 @@ pub fn plan_cv(req: &PlanRequest<'_>) -> (String, String) {
         .into_iter()
         .map(|(path, text)| json!({ "target": path, "text": text }))
         .collect();
-    let user = json!({
-        "output_language": language_label(req.output_lang),
-        "job": job_brief(req.job),
-        "cv_outline": outline,
-        "candidate_instructions": req.custom_instructions,
-    })
-    .to_string();
+    let user = to_json(&PlanInput {
+        job: pruned(job_brief(req.job)),
+        cv_outline: outline,
+        output_language: language_label(req.output_lang),
+        candidate_instructions: req.custom_instructions,
+    });
     (system, user)
 }
 

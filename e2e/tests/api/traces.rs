@@ -149,8 +149,17 @@ async fn one_trace_covers_an_optimisation_from_the_request_to_the_last_activity(
             .iter()
             .filter(|s| s.name.starts_with("activity "))
             .count();
-        let last = trace.iter().any(|s| s.name == "RunWorkflow:OptimizeJob");
-        (ours >= total && last).then_some(trace)
+        // A workflow's span ends (and is exported) after its last activity's: wait for
+        // both workflows, and for every span's parent.
+        let workflows = ["RunWorkflow:IngestJob", "RunWorkflow:OptimizeJob"]
+            .iter()
+            .all(|w| trace.iter().any(|s| s.name == *w));
+        let ids: BTreeSet<&str> = trace.iter().map(|s| s.span_id.as_str()).collect();
+        let orphans = trace
+            .iter()
+            .filter(|s| !ids.contains(s.parent_span_id.as_str()))
+            .count();
+        (ours >= total && workflows && orphans == 1).then_some(trace)
     })
     .await;
     let all = describe(&trace);

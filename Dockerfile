@@ -12,6 +12,9 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
  && mkdir -p /data/blobs && chown smartresume /data/blobs
 COPY --from=build /src/target/release/gateway /src/target/release/worker /src/target/release/smartresume-admin /usr/local/bin/
 USER smartresume
-ENV SMARTRESUME_BIND=0.0.0.0:8080 SMARTRESUME_LOG_FORMAT=json
+# Two malloc arenas: with glibc's default (8 per core) the worker's resident size crept
+# up run after run; with 2 its peak and its growth are the smallest measured
+# (BENCHMARKS.md, worker memory). The gateway uses mimalloc and ignores it.
+ENV SMARTRESUME_BIND=0.0.0.0:8080 SMARTRESUME_LOG_FORMAT=json MALLOC_ARENA_MAX=2
 EXPOSE 8080
 CMD ["gateway"]

@@ -227,14 +227,34 @@ fn renderer() -> Result<&'static render::Renderer, ActivityError> {
         .map_err(|e| errors::permanent(format!("the document renderer cannot start: {e}")))
 }
 
-/// Run a render off the async runtime, bounded in time, and drop Typst's cache
-/// entries it no longer needs so a long-running worker holds steady memory.
+/// Renders at once: one per core. A render is CPU-bound, so more at once finish no
+/// sooner, and each holds a Typst layout in memory: 50 at once took the worker's peak from
+/// 127 to 186 MiB (`BENCHMARKS.md`, worker memory).
+fn render_slots() -> Arc<tokio::sync::Semaphore> {
+    static SLOTS: OnceLock<Arc<tokio::sync::Semaphore>> = OnceLock::new();
+    SLOTS
+        .get_or_init(|| {
+            let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+            Arc::new(tokio::sync::Semaphore::new(cores.max(1)))
+        })
+        .clone()
+}
+
+/// Run a render off the async runtime (at most [`render_slots`] at once), bounded in
+/// time, and drop Typst's cache entries it no longer needs so a long-running worker
+/// holds steady memory.
 async fn render_blocking<T: Send + 'static>(
     what: &'static str,
     f: impl FnOnce(&render::Renderer) -> Result<T, render::RenderError> + Send + 'static,
 ) -> Result<T, ActivityError> {
     let r = renderer()?;
+    let slot = render_slots()
+        .acquire_owned()
+        .await
+        .map_err(|e| errors::permanent(format!("the document renderer stopped: {e}")))?;
     let job = tokio::task::spawn_blocking(move || {
+        // Held until the render really ends, even past the timeout below.
+        let _slot = slot;
         let out = f(r);
         render::evict_cache();
         out

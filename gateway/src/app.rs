@@ -47,13 +47,15 @@ pub fn router(state: AppState) -> Router {
                     route,
                     request_id,
                     workflow_id = tracing::field::Empty,
-                    otel.name = format!("{} {route}", req.method()),
+                    otel.name = tracing::field::Empty,
                     otel.kind = "server",
                 );
-                if let Some(parent) = crate::tracectx::incoming(req.headers()) {
-                    use tracing_opentelemetry::OpenTelemetrySpanExt as _;
-                    // Err only when spans are not exported: nothing to join then.
-                    let _ = span.set_parent(parent);
+                if shared::telemetry::exporting() {
+                    span.record("otel.name", format!("{} {route}", req.method()));
+                    if let Some(parent) = crate::tracectx::incoming(req.headers()) {
+                        use tracing_opentelemetry::OpenTelemetrySpanExt as _;
+                        let _ = span.set_parent(parent);
+                    }
                 }
                 span
             }),

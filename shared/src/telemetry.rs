@@ -26,6 +26,14 @@ pub const WORKFLOW_ID: &str = "workflow_id";
 /// The variable that switches trace export on.
 pub const OTLP_ENDPOINT_VAR: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+static EXPORTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this process exports spans ([`init_traced`] with an endpoint): lets hot paths
+/// skip what only a trace would use.
+pub fn exporting() -> bool {
+    EXPORTING.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The OTLP endpoint, when traces are to be exported.
 pub fn otlp_endpoint() -> Option<String> {
     std::env::var(OTLP_ENDPOINT_VAR)
@@ -127,6 +135,7 @@ where
     opentelemetry::global::set_tracer_provider(provider.clone());
     let tracer = provider.tracer(service);
     install(log_format, DEFAULT_FILTER, Some(tracer));
+    EXPORTING.store(true, std::sync::atomic::Ordering::Relaxed);
     tracing::info!(endpoint = %endpoint, service, "exporting traces over OTLP");
     Ok(Telemetry {
         provider: Some(provider),

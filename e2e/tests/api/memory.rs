@@ -2,6 +2,7 @@
 //! with many workflows in flight at once, and over many completed runs (no growth from
 //! caches). A child worker on a queue of its own; batches of `MEMORY_IN_FLIGHT` runs
 //! (default 60: text resumes parsed, text jobs ingested and optimised, uploads parsed,
+//! applications generated — a tailored CV and cover letter rendered as PDF and DOCX —
 //! mixed) are started at once, each batch drained before the next, `MEMORY_BATCHES`
 //! times (default 3). It prints `MEMORY_RESULT {...}` (the peak, and the RSS after each
 //! batch) for `BENCHMARKS.md`; `scripts/memory` runs it bigger (200 in flight, 25 batches
@@ -31,16 +32,18 @@ fn rss_mib(pid: u32) -> f64 {
         / 1024.0
 }
 
-/// Start `n` runs for `user` (a third each: a text resume, a text job on the user's
-/// parsed resume, an upload) and wait until all of them ended; returns how many failed.
+/// Start `n` runs for `user` (a quarter each: a text resume, a text job on the user's
+/// parsed resume, an upload, an application with its CV documents) and wait until all
+/// of them ended; returns how many failed.
 async fn batch(user: &TestUser, resume_id: &str, n: usize, round: usize) -> usize {
     let mut jobs = Vec::new();
     let mut resumes = Vec::new();
+    let mut applications = Vec::new();
     let resume_text = fixture_text("resumes/en_data_analyst_hannah_castellanos.txt");
     let job_text = fixture_text("jobs/en_backend_engineer_ledgerline.txt");
     let pdf = fixture("resumes/en_backend_maya_lindqvist.pdf");
     for i in 0..n {
-        match i % 3 {
+        match i % 4 {
             0 => {
                 let r = user
                     .post_json(
@@ -59,9 +62,23 @@ async fn batch(user: &TestUser, resume_id: &str, n: usize, round: usize) -> usiz
                     .await;
                 jobs.push(r.expect(202)["id"].as_str().unwrap().to_string());
             }
-            _ => {
+            2 => {
                 let r = user.upload(pdf.clone(), "maya.pdf").await;
                 resumes.push(r.expect(202)["resume"]["id"].as_str().unwrap().to_string());
+            }
+            _ => {
+                let r = user
+                    .post_json(
+                        "/applications",
+                        &json!({ "resume_id": resume_id, "job_description": job_text }),
+                    )
+                    .await;
+                applications.push(
+                    r.expect(202)["application"]["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                );
             }
         }
     }
@@ -79,6 +96,21 @@ async fn batch(user: &TestUser, resume_id: &str, n: usize, round: usize) -> usiz
                 _ => {}
             }
             assert!(Instant::now() < deadline, "job {id} never ended");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    for id in &applications {
+        loop {
+            let d = user.get(&format!("/applications/{id}")).await;
+            match d.expect(200)["generation_status"].as_str() {
+                Some("complete") => break,
+                Some("failed") => {
+                    failed += 1;
+                    break;
+                }
+                _ => {}
+            }
+            assert!(Instant::now() < deadline, "application {id} never ended");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
@@ -107,7 +139,14 @@ async fn worker_memory_with_many_runs_in_flight_and_over_many_runs() {
     let batches = env_usize("MEMORY_BATCHES", 3);
     let s = stack();
     let queue = format!("memory-{}", uuid::Uuid::new_v4());
-    let mut worker = start_polling_worker(&s.temporal_target, &s.db_url, &queue, &s.blob_dir, &[]);
+    // As deployed (Dockerfile, scripts/dev): two glibc malloc arenas.
+    let mut worker = start_polling_worker(
+        &s.temporal_target,
+        &s.db_url,
+        &queue,
+        &s.blob_dir,
+        &[("MALLOC_ARENA_MAX".to_string(), "2".to_string())],
+    );
     let pid = worker.id();
     let q = queue.clone();
     let base = s

@@ -21,7 +21,7 @@ use shared::{
     Lang,
     db::{cvs, jobs, resumes},
     domain::{JobStatus, ParseStatus},
-    storage::{StorageError, application_document_path},
+    storage::application_document_path,
 };
 use std::{
     sync::{Arc, OnceLock},
@@ -210,13 +210,6 @@ fn tailored(row: &cvs::GenerationRow) -> Result<TailoredCv, ActivityError> {
         .clone()
         .and_then(|v| serde_json::from_value(v).ok())
         .ok_or_else(|| errors::permanent("the tailored CV was not produced"))
-}
-
-fn storage_err(e: StorageError) -> ActivityError {
-    match e {
-        StorageError::Rejected(_) | StorageError::BadPath(_) => errors::permanent(e.to_string()),
-        e => errors::transient(e.to_string()),
-    }
 }
 
 fn renderer() -> Result<&'static render::Renderer, ActivityError> {
@@ -656,7 +649,7 @@ async fn remove_documents(p: &Providers, g: &GenRef) -> Result<(), ActivityError
     for kind in ["cv", "cover_letter"] {
         for ext in ["pdf", "docx"] {
             let path = document_path(g, kind, ext);
-            p.blobs.delete(&path).await.map_err(storage_err)?;
+            p.blobs.delete(&path).await.map_err(errors::storage)?;
         }
     }
     Ok(())

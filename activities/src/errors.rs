@@ -161,28 +161,40 @@ pub fn provider_within(
     provider(e)
 }
 
-/// A storage failure: refused credentials or a bad path are permanent; anything else
-/// (5xx, timeouts, a connection cut) is retried like a provider's, until `budget` is
-/// spent — then the run fails with the reason instead of retrying for the activity's
-/// whole schedule-to-close timeout (found by the S3 fault scenario).
+/// A storage failure without a retry budget (cleaning up documents, which should go on
+/// until it works): refused credentials or a bad path are permanent, anything else
+/// (5xx, timeouts, a connection cut) transient.
+pub fn storage(e: shared::storage::StorageError) -> ActivityError {
+    if storage_refused(&e) {
+        permanent(e.to_string())
+    } else {
+        transient(e)
+    }
+}
+
+/// [`storage`] on a run's path: the transient failures are retried like a provider's
+/// until `budget` is spent, then the run fails with the reason instead of retrying for
+/// the activity's whole schedule-to-close timeout (found by the S3 fault scenario).
 pub fn storage_within(
     ctx: &temporalio_sdk::activities::ActivityContext,
     budget: std::time::Duration,
     e: shared::storage::StorageError,
 ) -> ActivityError {
-    use shared::storage::StorageError;
-    match e {
-        StorageError::Rejected(_) | StorageError::BadPath(_) => permanent(e.to_string()),
-        e => {
-            // The detail (URLs, the SDK's wording) goes to the log; the run says what failed.
-            tracing::warn!(error = %e, "file storage failed");
-            let what = match e {
-                StorageError::NotFound(_) => "a stored file is missing",
-                _ => "the file storage is unavailable",
-            };
-            provider_within(ctx, budget, ProviderError::transient(what))
-        }
+    if storage_refused(&e) {
+        return permanent(e.to_string());
     }
+    // The detail (URLs, the SDK's wording) goes to the log; the run says what failed.
+    tracing::warn!(error = %e, "file storage failed");
+    let what = match e {
+        shared::storage::StorageError::NotFound(_) => "a stored file is missing",
+        _ => "the file storage is unavailable",
+    };
+    provider_within(ctx, budget, ProviderError::transient(what))
+}
+
+fn storage_refused(e: &shared::storage::StorageError) -> bool {
+    use shared::storage::StorageError;
+    matches!(e, StorageError::Rejected(_) | StorageError::BadPath(_))
 }
 
 /// `Some("still failing after N attempts over Ss")` once the activity has been retrying

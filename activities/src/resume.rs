@@ -379,9 +379,6 @@ impl ResumeActivities {
                             "the uploaded file is missing from storage",
                         ));
                     }
-                    Err(e @ shared::storage::StorageError::Rejected(_)) => {
-                        return Err(errors::permanent(e.to_string()));
-                    }
                     Err(e) => return Err(errors::storage_within(&ctx, p.retry_budget, e)),
                 };
                 let kind = doc_kind(&version, &bytes)?;

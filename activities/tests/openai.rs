@@ -422,12 +422,12 @@ async fn resume_parsing_validates_the_answer_like_any_external_parser() {
     assert!(repair.contains("experience[0].start"), "{repair}");
 }
 
-#[tokio::test]
-async fn generation_sends_the_profile_and_instructions_in_the_output_language() {
+/// An OpenAI fake answering every chat completion with the same optimised resume.
+async fn generator(change_log: Value) -> MockServer {
     let server = MockServer::start().await;
     let out = json!({
         "markdown": "# Jane Doe\n\n## Experience\n- Built payment APIs in Rust and PostgreSQL",
-        "change_log": [{"section": "Experience", "before": "x", "after": "y", "reason": "z"}],
+        "change_log": change_log,
         "warnings": []
     });
     Mock::given(method("POST"))
@@ -435,6 +435,14 @@ async fn generation_sends_the_profile_and_instructions_in_the_output_language() 
         .respond_with(ok(completion(Some(&out.to_string()), None, "stop")))
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn generation_sends_the_profile_and_instructions_in_the_output_language() {
+    let server =
+        generator(json!([{"section": "Experience", "before": "x", "after": "y", "reason": "z"}]))
+            .await;
     let (r, j, ret) = (resume(), job(), retrieved());
     let analysis = Analysis {
         score: 74,
@@ -574,17 +582,7 @@ async fn cached_prompt_tokens_are_counted_apart_and_priced_at_the_cached_rate() 
 /// (the output language included) is in the user message after it.
 #[tokio::test]
 async fn the_system_prompt_and_schema_are_the_same_for_every_request() {
-    let server = MockServer::start().await;
-    let out = json!({
-        "markdown": "# Jane Doe\n\n## Experience\n- Built payment APIs in Rust and PostgreSQL",
-        "change_log": [],
-        "warnings": []
-    });
-    Mock::given(method("POST"))
-        .and(path("/v1/chat/completions"))
-        .respond_with(ok(completion(Some(&out.to_string()), None, "stop")))
-        .mount(&server)
-        .await;
+    let server = generator(json!([])).await;
     let (r, j, ret) = (resume(), job(), retrieved());
     let analysis = Analysis {
         score: 74,

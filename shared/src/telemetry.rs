@@ -24,7 +24,7 @@ pub const REQUEST_ID: &str = "request_id";
 pub const WORKFLOW_ID: &str = "workflow_id";
 
 /// The variable that switches trace export on.
-pub const OTLP_ENDPOINT_VAR: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+const OTLP_ENDPOINT_VAR: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
 static EXPORTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
@@ -35,7 +35,7 @@ pub fn exporting() -> bool {
 }
 
 /// The OTLP endpoint, when traces are to be exported.
-pub fn otlp_endpoint() -> Option<String> {
+fn otlp_endpoint() -> Option<String> {
     std::env::var(OTLP_ENDPOINT_VAR)
         .ok()
         .filter(|v| !v.trim().is_empty())
@@ -46,13 +46,6 @@ pub fn otlp_endpoint() -> Option<String> {
 #[must_use = "dropping the guard stops trace export"]
 pub struct Telemetry {
     provider: Option<SdkTracerProvider>,
-}
-
-impl Telemetry {
-    /// Whether spans are exported (an OTLP endpoint is set).
-    pub fn tracing(&self) -> bool {
-        self.provider.is_some()
-    }
 }
 
 impl Drop for Telemetry {
@@ -85,7 +78,7 @@ pub fn init(log_format: &str) {
 
 /// Like [`init`], with the filter to use when `RUST_LOG` is unset.
 pub fn init_with(log_format: &str, default_filter: &str) {
-    let _ = install(log_format, default_filter, None);
+    install(log_format, default_filter, None);
 }
 
 /// Logs, and traces exported over OTLP when [`otlp_endpoint`] is set. `service` is the
@@ -146,7 +139,7 @@ fn install(
     log_format: &str,
     default_filter: &str,
     tracer: Option<opentelemetry_sdk::trace::SdkTracer>,
-) -> bool {
+) {
     // An empty RUST_LOG counts as unset.
     let filter = std::env::var("RUST_LOG")
         .ok()
@@ -169,14 +162,13 @@ fn install(
     });
     let registry = tracing_subscriber::registry().with(filter).with(otel);
     // A second init (tests) is harmless: keep the first subscriber.
-    if log_format == "json" {
+    let _ = if log_format == "json" {
         registry
             .with(fmt::layer().json().flatten_event(true))
             .try_init()
-            .is_ok()
     } else {
-        registry.with(fmt::layer().compact()).try_init().is_ok()
-    }
+        registry.with(fmt::layer().compact()).try_init()
+    };
 }
 
 /// Puts the request's id and the workflow's id on every span it forwards to `inner`.

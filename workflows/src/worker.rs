@@ -14,7 +14,10 @@ use temporalio_common::telemetry::{
     PrometheusExporterOptions, TelemetryOptions, metrics::CoreMeter,
     start_prometheus_metric_exporter,
 };
-use temporalio_sdk::{Runtime, Worker, WorkerOptions, runtime::RuntimeOptions};
+use temporalio_sdk::{
+    Runtime, Worker, WorkerOptions, interceptors::ActivityInboundInterceptor,
+    runtime::RuntimeOptions,
+};
 
 /// After SIGTERM/SIGINT the worker stops polling and lets running activities finish
 /// for this long before cancelling them (`docker stop` waits 30 s in compose, see
@@ -43,12 +46,8 @@ pub fn options(task_queue: &str, deps: &Deps) -> anyhow::Result<WorkerOptions> {
         // workflow's headers carry.
         .worker_plugin(
             temporalio_sdk::SimplePlugin::builder("smartresume-activity-spans")
-                .activity_inbound_interceptors(vec![std::sync::Arc::new(
-                    activities::spans::ActivitySpans,
-                )
-                    as std::sync::Arc<
-                        dyn temporalio_sdk::interceptors::ActivityInboundInterceptor,
-                    >])
+                .activity_inbound_interceptors(vec![Arc::new(activities::spans::ActivitySpans)
+                    as Arc<dyn ActivityInboundInterceptor>])
                 .build(),
         )
         .register_workflow::<crate::ParseResume>()?

@@ -272,8 +272,7 @@ pub fn generate_system_prompt() -> String {
        new text (after) and the reason.\n\
      - warnings: what the candidate should check (for example requirements they do not meet).\n\
      Write the resume and the reasons in the output language the request names; keep names \
-     of people, companies, products \
-     and technologies as written. Follow the candidate's own instructions when they do not \
+     of people, companies, products and technologies as written. Follow the candidate's own instructions when they do not \
      conflict with these rules. {JSON_ONLY}"
     )
 }

@@ -83,51 +83,37 @@ async fn batch(user: &TestUser, resume_id: &str, n: usize, round: usize) -> usiz
         }
     }
     let deadline = Instant::now() + Duration::from_secs(900);
+    let job_end = |d: &serde_json::Value| d["status"].as_str().map(str::to_owned);
+    let generation_end = |d: &serde_json::Value| d["generation_status"].as_str().map(str::to_owned);
+    // Parsed counts once the embedding has ended too.
+    let resume_end = |d: &serde_json::Value| match d["parse_status"].as_str() {
+        Some("parsed") if d["embedding_status"] != "pending" => Some("complete".to_owned()),
+        other => other.map(str::to_owned),
+    };
     let mut failed = 0;
-    for id in &jobs {
-        loop {
-            let d = user.get(&format!("/jobs/{id}")).await;
-            match d.expect(200)["status"].as_str() {
-                Some("complete") => break,
-                Some("failed") => {
-                    failed += 1;
-                    break;
+    for (path, ids, end) in [
+        (
+            "jobs",
+            &jobs,
+            &job_end as &dyn Fn(&serde_json::Value) -> Option<String>,
+        ),
+        ("applications", &applications, &generation_end),
+        ("resumes", &resumes, &resume_end),
+    ] {
+        for id in ids {
+            loop {
+                let d = user.get(&format!("/{path}/{id}")).await;
+                match end(d.expect(200)).as_deref() {
+                    Some("complete") => break,
+                    Some("failed") => {
+                        failed += 1;
+                        break;
+                    }
+                    _ => {}
                 }
-                _ => {}
+                assert!(Instant::now() < deadline, "{path}/{id} never ended");
+                tokio::time::sleep(Duration::from_millis(200)).await;
             }
-            assert!(Instant::now() < deadline, "job {id} never ended");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-    for id in &applications {
-        loop {
-            let d = user.get(&format!("/applications/{id}")).await;
-            match d.expect(200)["generation_status"].as_str() {
-                Some("complete") => break,
-                Some("failed") => {
-                    failed += 1;
-                    break;
-                }
-                _ => {}
-            }
-            assert!(Instant::now() < deadline, "application {id} never ended");
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    }
-    for id in &resumes {
-        loop {
-            let d = user.get(&format!("/resumes/{id}")).await;
-            let d = d.expect(200);
-            match d["parse_status"].as_str() {
-                Some("parsed") if d["embedding_status"] != "pending" => break,
-                Some("failed") => {
-                    failed += 1;
-                    break;
-                }
-                _ => {}
-            }
-            assert!(Instant::now() < deadline, "resume {id} never ended");
-            tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
     failed

@@ -137,6 +137,24 @@ fn main() -> anyhow::Result<()> {
         };
         let (sa, so) = (schema_of::<Analysis>(), schema_of::<Optimized>());
         let ap = prompts::analyze(&areq);
+        if let Ok(dir) = std::env::var("PROMPT_DUMP") {
+            let gp = prompts::generate(&greq);
+            let stem = j.rsplit('/').next().unwrap_or(j);
+            for (what, text) in [
+                ("analysis.system", &ap.system),
+                ("analysis.user", &ap.user),
+                ("generation.system", &gp.0),
+                ("generation.user", &gp.1),
+            ] {
+                std::fs::write(format!("{dir}/{stem}.{what}.txt"), text)?;
+                eprintln!("{stem} {what}: {} tokens", bpe.encode_ordinary(text).len());
+            }
+            for (what, s) in [("analysis.schema", &sa), ("generation.schema", &so)] {
+                let text = s.to_string();
+                std::fs::write(format!("{dir}/{stem}.{what}.json"), &text)?;
+                eprintln!("{stem} {what}: {} tokens", bpe.encode_ordinary(&text).len());
+            }
+        }
         let a_ret = tokens(&bpe, &(ap.system, ap.user), &sa);
         let a_whole = tokens(&bpe, &prompts::analyze_whole_documents(&areq), &sa);
         let g_ret = tokens(&bpe, &prompts::generate(&greq), &so);

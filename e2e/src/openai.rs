@@ -344,32 +344,46 @@ fn analysis(user: &str) -> Value {
     })
 }
 
+/// Answers the generation prompt (plain text: `Name:`, the `Experience:` roles as
+/// `- title, company (dates)` with `  - bullet` lines, `Skills:`) with the roles and skills
+/// it names, plus one invented bullet ([`INVENTED`]) the verifier must remove.
 fn optimized(user: &str) -> Value {
-    let req: Value = serde_json::from_str(user).unwrap_or(Value::Null);
-    let p = &req["candidate_profile"];
-    let name = p["name"].as_str().or(req["contact"]["name"].as_str());
-    let mut md = format!("# {}\n\n", name.unwrap_or("Candidate"));
+    let profile = user
+        .split_once("CANDIDATE PROFILE\n")
+        .map(|(_, p)| p)
+        .unwrap_or(user);
+    let profile = profile.split_once("\nANALYSIS\n").map_or(profile, |(p, _)| p);
+    let value = |label: &str| {
+        profile
+            .lines()
+            .find_map(|l| l.strip_prefix(label))
+            .map(str::trim)
+    };
+    let mut md = format!("# {}\n\n", value("Name:").unwrap_or("Candidate"));
     md.push_str("## Experience\n\n");
-    for x in p["experience"].as_array().cloned().unwrap_or_default() {
-        md.push_str(&format!(
-            "### {} — {}\n\n",
-            x["title"].as_str().unwrap_or_default(),
-            x["company"].as_str().unwrap_or_default()
-        ));
-        for b in x["bullets"].as_array().cloned().unwrap_or_default() {
-            md.push_str(&format!("- {}\n", b.as_str().unwrap_or_default()));
+    let roles = profile
+        .split_once("Experience:\n")
+        .map(|(_, r)| r)
+        .unwrap_or("");
+    for line in roles.lines() {
+        if let Some(bullet) = line.strip_prefix("  - ") {
+            md.push_str(&format!("- {bullet}\n"));
+        } else if let Some(role) = line.strip_prefix("- ") {
+            // "title, company[, place] (dates)"
+            let role = role.rsplit_once(" (").map_or(role, |(r, _)| r);
+            let (title, company) = role.split_once(", ").unwrap_or((role, ""));
+            let company = company.split(", ").next().unwrap_or(company);
+            md.push_str(&format!("\n### {title} — {company}\n\n"));
+        } else {
+            break;
         }
-        md.push('\n');
     }
+    md.push('\n');
     md.push_str(&format!("- {INVENTED}\n\n"));
     md.push_str("## Skills\n\n");
-    let skills: Vec<String> = p["skills"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| s.as_str().map(str::to_string))
-        .collect();
+    let skills: Vec<String> = value("Skills:")
+        .map(|s| s.split(", ").map(str::to_string).collect())
+        .unwrap_or_default();
     md.push_str(&skills.join(", "));
     md.push('\n');
     json!({

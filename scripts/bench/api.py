@@ -159,6 +159,9 @@ def run(work, name, url, secret):
     write("get_job", [f"GET\t/jobs/00000000-0000-4000-b000-{n:012x}\t{tokens[(n - 1) // 100 + 1]}"
                       for n in range(1, 10001)])
     write("list_jobs", [f"GET\t/jobs?limit=20\t{tokens[u]}" for u in range(1, 101)])
+    # The floor: no token check, no database, the smallest answer — what the runtime, hyper
+    # and the kernel's TCP cost per request on this machine.
+    write("livez", [f"GET\t/livez\t{tokens[1]}"])
     write("get_resume", [f"GET\t/resumes/00000000-0000-4000-9000-{u:012x}\t{tokens[u]}" for u in range(1, 101)])
     jd = ("We are hiring a senior backend engineer to design, build and operate services in Rust "
           "and Postgres, own their reliability and mentor the team. ") * 3
@@ -188,8 +191,13 @@ def run(work, name, url, secret):
     time.sleep(1)
 
     results = []
-    for kind, route in [("get_job", "GET /jobs/{id}"), ("list_jobs", "GET /jobs?limit=20"),
-                        ("get_resume", "GET /resumes/{id}"), ("create_job", "POST /jobs (text)")]:
+    routes = [("get_job", "GET /jobs/{id}"), ("list_jobs", "GET /jobs?limit=20"),
+              ("get_resume", "GET /resumes/{id}"), ("create_job", "POST /jobs (text)"),
+              ("livez", "GET /livez (floor: no auth, no database)")]
+    only = [k for k in os.environ.get("BENCH_ROUTES", "").split(",") if k]
+    if only:
+        routes = [r for r in routes if r[0] in only or r[0] == "get_job"]
+    for kind, route in routes:
         print(f"gateway: {route}, {SECONDS} s", file=sys.stderr)
         perf = None
         if os.environ.get("BENCH_PERF") and kind == "get_job":

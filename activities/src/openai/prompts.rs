@@ -230,12 +230,22 @@ pub fn analyze(req: &AnalyzeRequest<'_>) -> AnalyzePrompt {
         .iter()
         .map(|e| format!("{}, {} ({})", e.degree, e.institution, or_dash(&e.end)))
         .collect();
+    // Skills and certifications the excerpts already show are not listed again.
+    let shown = excerpts.to_lowercase();
+    let unseen = |items: &[String]| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| !shown.contains(&i.trim().to_lowercase()))
+            .cloned()
+            .collect()
+    };
+    let (skills, certs) = (unseen(&r.skills), unseen(&r.certifications));
     let job = req.job;
     let user = format!(
         "Output language: {lang} ({code})\n\n\
          JOB\nTitle: {title}; company: {company}; seniority: {seniority}\nKeywords: {keywords}\n\n\
          CANDIDATE OUTLINE\nName: {name}\nHeadline: {headline}\nRoles: {roles}\nEducation: {education}\n\
-         Skills: {skills}\nCertifications: {certs}\n\n\
+         Other skills: {skills}\nOther certifications: {certs}\n\n\
          RESUME EXCERPTS\n{excerpts}\
          REQUIREMENTS (kind, requirement — labels of the best-matching excerpts)\n{requirements}",
         code = req.output_lang,
@@ -247,8 +257,8 @@ pub fn analyze(req: &AnalyzeRequest<'_>) -> AnalyzePrompt {
         headline = or_dash(&r.headline),
         roles = roles.join("; "),
         education = education.join("; "),
-        skills = r.skills.join(", "),
-        certs = r.certifications.join("; "),
+        skills = skills.join(", "),
+        certs = certs.join("; "),
     );
     AnalyzePrompt {
         system,
@@ -277,45 +287,170 @@ pub fn generate_system_prompt() -> String {
     )
 }
 
+/// The generation gets plain text, not JSON (keys, quotes and escapes cost tokens on every
+/// call and tell the model nothing), in the order it is sent: what stays the same when the
+/// candidate asks for another version of the same job (the job, the candidate's profile,
+/// the analysis) first, what changes (the output language, their instructions) last, so a
+/// refine's prompt shares the longest prefix with the first run's for OpenAI's prompt
+/// caching. Empty fields are left out.
 pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
     let system = generate_system_prompt();
-    let mut candidate = pruned(profile(req.resume));
-    if let Some(p) = candidate.as_object_mut() {
-        // The contact below carries the name.
-        p.remove("name");
+    let mut u = String::with_capacity(4096);
+    job_text(&mut u, req.job);
+    u.push_str("\nCANDIDATE PROFILE\n");
+    profile_text(&mut u, req.resume);
+    let a = &req.analysis;
+    // What the generator acts on: the keywords the resume does not show (it must not
+    // claim them). The gaps restate the requirements those keywords come from, and the
+    // suggestions are advice to the candidate (add what you really did, take a course,
+    // keep one column), which the generator can neither follow nor needs: its own rules
+    // cover the layout.
+    u.push_str(&format!("\nANALYSIS\nScore: {}/100\n", a.score));
+    field(&mut u, "Missing keywords", &a.report.missing_keywords.join(", "));
+    u.push_str(&format!(
+        "\nOutput language: {}\n",
+        language_label(req.output_lang)
+    ));
+    if let Some(i) = req.custom_instructions.filter(|i| !i.trim().is_empty()) {
+        u.push_str("\nCANDIDATE INSTRUCTIONS\n");
+        u.push_str(i.trim());
+        u.push('\n');
     }
-    let user = to_json(&GenerationInput {
-        job: pruned(job_brief(req.job)),
-        candidate_profile: candidate,
-        contact: pruned(json!(req.resume.contact)),
-        // The gaps restate requirements the missing keywords already name.
-        analysis: pruned(json!({
-            "score": req.analysis.score,
-            "missing_keywords": req.analysis.report.missing_keywords,
-            "suggestions": req.analysis.report.suggestions,
-        })),
-        output_language: language_label(req.output_lang),
-        candidate_instructions: req.custom_instructions,
-    });
-    (system, user)
+    (system, u)
 }
 
-/// The generation's request, in the order it is sent: what stays the same when the
-/// candidate asks for another version of the same job (the job, the profile) first, what
-/// changes (their instructions) last, so a refine's prompt shares the longest prefix
-/// with the first run's for OpenAI's prompt caching. Nulls and empty lists are left out.
-#[derive(serde::Serialize)]
-struct GenerationInput<'a> {
-    job: Value,
-    candidate_profile: Value,
-    contact: Value,
-    analysis: Value,
-    output_language: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    candidate_instructions: Option<&'a str>,
+/// " (2019-03–present)", " (2015)", or nothing when no date is known.
+fn when(start: &Option<String>, end: &Option<String>, current: bool) -> String {
+    let end = if current {
+        Some("present")
+    } else {
+        end.as_deref()
+    };
+    let dates: Vec<&str> = [start.as_deref(), end]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect();
+    if dates.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", dates.join("–"))
+    }
 }
 
-/// See [`GenerationInput`].
+/// `Label: value` on its own line, nothing when the value is empty.
+fn field(out: &mut String, label: &str, value: &str) {
+    let value = value.trim();
+    if !value.is_empty() {
+        out.push_str(label);
+        out.push_str(": ");
+        out.push_str(value);
+        out.push('\n');
+    }
+}
+
+/// `Label:` and one `- item` line per item, nothing when there are none.
+fn bullets(out: &mut String, label: &str, items: &[String]) {
+    let items: Vec<&str> = items
+        .iter()
+        .map(|i| i.trim())
+        .filter(|i| !i.is_empty())
+        .collect();
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(label);
+    out.push_str(":\n");
+    for i in items {
+        out.push_str("- ");
+        out.push_str(i);
+        out.push('\n');
+    }
+}
+
+/// The parsed job as the generator reads it.
+fn job_text(out: &mut String, job: &engine::ParsedJob) {
+    out.push_str("JOB\n");
+    field(out, "Title", job.title.as_deref().unwrap_or_default());
+    field(out, "Company", job.company.as_deref().unwrap_or_default());
+    field(out, "Seniority", job.seniority.as_deref().unwrap_or_default());
+    bullets(out, "Must have", &job.must_have);
+    bullets(out, "Nice to have", &job.nice_to_have);
+    field(out, "Keywords", &job.keywords.join(", "));
+}
+
+/// Every fact of the candidate (what [`profile`] holds, and the contact), as text:
+/// each role with its dates and bullets, education, skills, languages, certifications,
+/// then projects and other sections as written.
+pub fn profile_text(out: &mut String, r: &ParsedResume) {
+    let c = &r.contact;
+    field(out, "Name", c.name.as_deref().unwrap_or_default());
+    let contact: Vec<&str> = [c.email.as_deref(), c.phone.as_deref(), c.location.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(c.links.iter().map(String::as_str))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    field(out, "Contact", &contact.join(" | "));
+    field(out, "Headline", r.headline.as_deref().unwrap_or_default());
+    field(out, "Summary", r.summary.as_deref().unwrap_or_default());
+    if !r.experience.is_empty() {
+        out.push_str("Experience:\n");
+        for x in &r.experience {
+            let place = x
+                .location
+                .as_deref()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| format!(", {l}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "- {}, {}{place}{}\n",
+                x.title,
+                x.company,
+                when(&x.start, &x.end, x.current)
+            ));
+            for b in x.bullets.iter().map(|b| b.trim()).filter(|b| !b.is_empty()) {
+                out.push_str("  - ");
+                out.push_str(b);
+                out.push('\n');
+            }
+        }
+    }
+    if !r.education.is_empty() {
+        out.push_str("Education:\n");
+        for e in &r.education {
+            let subject = e
+                .field
+                .as_deref()
+                .map(str::trim)
+                .filter(|f| !f.is_empty() && !e.degree.contains(f))
+                .map(|f| format!(" ({f})"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "- {}{subject}, {}{}\n",
+                e.degree,
+                e.institution,
+                when(&e.start, &e.end, false)
+            ));
+        }
+    }
+    field(out, "Skills", &r.skills.join(", "));
+    field(out, "Languages", &r.languages.join(", "));
+    bullets(out, "Certifications", &r.certifications);
+    // Projects, awards, publications...: only in the section texts.
+    for s in r
+        .sections
+        .iter()
+        .filter(|s| matches!(s.kind, SectionKind::Projects | SectionKind::Other))
+        .filter(|s| !s.text.trim().is_empty())
+    {
+        out.push_str(&format!("{}:\n{}\n", s.heading.trim(), s.text.trim()));
+    }
+}
+
+/// The CV plan's request, in the order it is sent (see [`generate`]).
 #[derive(serde::Serialize)]
 struct PlanInput<'a> {
     job: Value,

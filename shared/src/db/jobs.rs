@@ -534,7 +534,8 @@ pub async fn add_token_usage(
 }
 
 /// A job and its latest complete run, read in one query (`GET /jobs/{id}`: one round
-/// trip instead of two).
+/// trip instead of two). The run's `retrieval` is not read (`None`): it holds every
+/// requirement's retrieved chunks, and no answer shows it.
 pub async fn get_job_with_latest(
     conn: &mut PgConnection,
     user_id: Uuid,
@@ -550,7 +551,7 @@ pub async fn get_job_with_latest(
            o.resume_version_id as o_resume_version_id, o.job_id as "o_job_id?",
            o.run_no as "o_run_no?", o.status as "o_status?: OptimizationStatus",
            o.score as o_score, o.report_json as o_report_json, o.preview_md as o_preview_md,
-           o.change_log as o_change_log, o.matches as o_matches, o.retrieval as o_retrieval,
+           o.change_log as o_change_log, o.matches as o_matches,
            o.detected_resume_lang as o_detected_resume_lang,
            o.detected_jd_lang as o_detected_jd_lang, o.output_lang as o_output_lang,
            o.custom_instructions as o_custom_instructions, o.token_usage as o_token_usage,
@@ -605,7 +606,6 @@ struct JobWithLatestRow {
     o_preview_md: Option<String>,
     o_change_log: Option<serde_json::Value>,
     o_matches: Option<serde_json::Value>,
-    o_retrieval: Option<serde_json::Value>,
     o_detected_resume_lang: Option<String>,
     o_detected_jd_lang: Option<String>,
     o_output_lang: Option<String>,
@@ -651,7 +651,9 @@ impl JobWithLatestRow {
                 preview_md: self.o_preview_md,
                 change_log: self.o_change_log,
                 matches: self.o_matches,
-                retrieval: self.o_retrieval,
+                // What the answer shows comes without the stored retrieval (every
+                // requirement's chunks): no read of a job needs it.
+                retrieval: None,
                 detected_resume_lang: self.o_detected_resume_lang,
                 detected_jd_lang: self.o_detected_jd_lang,
                 output_lang: self.o_output_lang,

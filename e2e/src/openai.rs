@@ -352,7 +352,9 @@ fn optimized(user: &str) -> Value {
         .split_once("CANDIDATE PROFILE\n")
         .map(|(_, p)| p)
         .unwrap_or(user);
-    let profile = profile.split_once("\nANALYSIS\n").map_or(profile, |(p, _)| p);
+    let profile = profile
+        .split_once("\nANALYSIS\n")
+        .map_or(profile, |(p, _)| p);
     let value = |label: &str| {
         profile
             .lines()

@@ -5,7 +5,7 @@
 //! Analysis and generation do not send whole documents: the model gets the
 //! parsed job (not the posting); the analysis gets an outline of the candidate
 //! and the resume chunks retrieved per requirement (see `search_resume_vs_job`),
-//! the generator the candidate's structured profile.
+//! the generator the candidate's structured profile as plain text.
 
 use crate::embed::match_tokens;
 use crate::llm::{AnalyzeRequest, GenerateRequest, PlanRequest};
@@ -62,26 +62,6 @@ pub fn parse_job(text: &str, lang: Option<&str>) -> (String, String) {
         lang.unwrap_or("unknown")
     );
     (system, user)
-}
-
-/// Every fact of the candidate, structured, without the raw section texts:
-/// what the generator writes the resume from.
-pub fn profile(r: &ParsedResume) -> Value {
-    json!({
-        "name": r.contact.name,
-        "headline": r.headline,
-        "summary": r.summary,
-        "experience": r.experience,
-        "education": r.education,
-        "skills": r.skills,
-        "languages": r.languages,
-        "certifications": r.certifications,
-        // Projects, awards, publications...: only in the section texts.
-        "other_sections": r.sections.iter()
-            .filter(|s| matches!(s.kind, SectionKind::Projects | SectionKind::Other))
-            .map(|s| json!({"heading": s.heading, "text": s.text}))
-            .collect::<Vec<_>>(),
-    })
 }
 
 fn job_brief(job: &engine::ParsedJob) -> Value {
@@ -306,7 +286,11 @@ pub fn generate(req: &GenerateRequest<'_>) -> (String, String) {
     // keep one column), which the generator can neither follow nor needs: its own rules
     // cover the layout.
     u.push_str(&format!("\nANALYSIS\nScore: {}/100\n", a.score));
-    field(&mut u, "Missing keywords", &a.report.missing_keywords.join(", "));
+    field(
+        &mut u,
+        "Missing keywords",
+        &a.report.missing_keywords.join(", "),
+    );
     u.push_str(&format!(
         "\nOutput language: {}\n",
         language_label(req.output_lang)
@@ -374,25 +358,33 @@ fn job_text(out: &mut String, job: &engine::ParsedJob) {
     out.push_str("JOB\n");
     field(out, "Title", job.title.as_deref().unwrap_or_default());
     field(out, "Company", job.company.as_deref().unwrap_or_default());
-    field(out, "Seniority", job.seniority.as_deref().unwrap_or_default());
+    field(
+        out,
+        "Seniority",
+        job.seniority.as_deref().unwrap_or_default(),
+    );
     bullets(out, "Must have", &job.must_have);
     bullets(out, "Nice to have", &job.nice_to_have);
     field(out, "Keywords", &job.keywords.join(", "));
 }
 
-/// Every fact of the candidate (what [`profile`] holds, and the contact), as text:
+/// Every fact of the candidate, without the raw section texts, as text: the contact,
 /// each role with its dates and bullets, education, skills, languages, certifications,
 /// then projects and other sections as written.
 pub fn profile_text(out: &mut String, r: &ParsedResume) {
     let c = &r.contact;
     field(out, "Name", c.name.as_deref().unwrap_or_default());
-    let contact: Vec<&str> = [c.email.as_deref(), c.phone.as_deref(), c.location.as_deref()]
-        .into_iter()
-        .flatten()
-        .chain(c.links.iter().map(String::as_str))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let contact: Vec<&str> = [
+        c.email.as_deref(),
+        c.phone.as_deref(),
+        c.location.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(c.links.iter().map(String::as_str))
+    .map(str::trim)
+    .filter(|s| !s.is_empty())
+    .collect();
     field(out, "Contact", &contact.join(" | "));
     field(out, "Headline", r.headline.as_deref().unwrap_or_default());
     field(out, "Summary", r.summary.as_deref().unwrap_or_default());
@@ -627,6 +619,78 @@ mod tests {
         assert_eq!(
             got,
             "…\n- Built payment APIs in Rust\n…\n- Tuned PostgreSQL queries\n…"
+        );
+    }
+
+    #[test]
+    fn the_generation_gets_every_fact_as_text_and_the_instructions_last() {
+        use engine::{Analysis, Contact, Education, Experience, ParsedJob, Report};
+        let resume = ParsedResume {
+            contact: Contact {
+                name: Some("Jane Doe".into()),
+                email: Some("jane@example.com".into()),
+                ..Contact::default()
+            },
+            experience: vec![Experience {
+                company: "Ledgerline".into(),
+                title: "Backend Engineer".into(),
+                start: Some("2020-01".into()),
+                current: true,
+                bullets: vec!["Built payment APIs in Rust".into()],
+                ..Experience::default()
+            }],
+            education: vec![Education {
+                institution: "Lakeshore Institute".into(),
+                degree: "B.S. in Computer Science".into(),
+                field: Some("Computer Science".into()),
+                end: Some("2016".into()),
+                ..Education::default()
+            }],
+            skills: vec!["Rust".into(), "PostgreSQL".into()],
+            ..ParsedResume::default()
+        };
+        let job = ParsedJob {
+            title: Some("Senior Rust Engineer".into()),
+            must_have: vec!["Production Rust".into()],
+            keywords: vec!["Rust".into(), "Kafka".into()],
+            ..ParsedJob::default()
+        };
+        let analysis = Analysis {
+            score: 60,
+            report: Report {
+                missing_keywords: vec!["Kafka".into()],
+                suggestions: vec!["Consider a course in Kafka".into()],
+                ..Report::default()
+            },
+        };
+        let (_, user) = generate(&GenerateRequest {
+            resume: &resume,
+            resume_text: "",
+            job: &job,
+            analysis: &analysis,
+            output_lang: "en",
+            custom_instructions: Some("One page, please."),
+            retrieved: &[],
+        });
+        for line in [
+            "Title: Senior Rust Engineer",
+            "- Production Rust",
+            "Name: Jane Doe",
+            "Contact: jane@example.com",
+            "- Backend Engineer, Ledgerline (2020-01–present)",
+            "  - Built payment APIs in Rust",
+            "- B.S. in Computer Science, Lakeshore Institute (2016)",
+            "Skills: Rust, PostgreSQL",
+            "Missing keywords: Kafka",
+            "Output language: English, en",
+        ] {
+            assert!(user.lines().any(|l| l == line), "{line:?} in:\n{user}");
+        }
+        // Advice to the candidate and empty fields are not sent; JSON is not either.
+        assert!(!user.contains("course") && !user.contains("Headline") && !user.contains('{'));
+        assert!(
+            user.ends_with("CANDIDATE INSTRUCTIONS\nOne page, please.\n"),
+            "{user}"
         );
     }
 

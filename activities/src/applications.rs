@@ -164,7 +164,7 @@ async fn base_cv(
     }
     version
         .parsed_json
-        .and_then(|v| serde_json::from_value(v).ok())
+        .and_then(|v| v.parse().ok())
         .ok_or_else(|| errors::permanent("the resume has no structure to work with"))
 }
 
@@ -292,10 +292,8 @@ impl ApplicationActivities {
                     .await
                     .map_err(errors::db)?
                     .ok_or_else(|| errors::permanent("the job of this application was deleted"))?;
-                let parsed: Option<ParsedJob> = job
-                    .parsed_json
-                    .clone()
-                    .and_then(|v| serde_json::from_value(v).ok());
+                let parsed: Option<ParsedJob> =
+                    job.parsed_json.as_ref().and_then(|v| v.parse().ok());
                 match (parsed, job.status) {
                     (Some(parsed), _) => (
                         parsed,

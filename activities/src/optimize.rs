@@ -93,13 +93,13 @@ async fn load(p: &Providers, ctx: &ActivityContext, r: &RunRef) -> Result<Loaded
         .ok_or_else(|| errors::permanent("the resume version of this run was deleted"))?;
     let resume: ParsedResume = version
         .parsed_json
-        .clone()
-        .and_then(|v| serde_json::from_value(v).ok())
+        .as_ref()
+        .and_then(|v| v.parse().ok())
         .ok_or_else(|| errors::permanent("the resume has no structure to work with"))?;
     let parsed_job: ParsedJob = job
         .parsed_json
-        .clone()
-        .and_then(|v| serde_json::from_value(v).ok())
+        .as_ref()
+        .and_then(|v| v.parse().ok())
         .ok_or_else(|| errors::permanent("the job description was not parsed"))?;
     Ok(Loaded {
         job,
@@ -128,8 +128,8 @@ pub fn requirements(job: &ParsedJob) -> Vec<String> {
 
 fn retrieved_from(run: &jobs::OptimizationRow) -> Vec<(String, Vec<RetrievedChunk>)> {
     run.retrieval
-        .clone()
-        .and_then(|v| serde_json::from_value(v).ok())
+        .as_ref()
+        .and_then(|v| v.parse().ok())
         .unwrap_or_default()
 }
 
@@ -144,8 +144,8 @@ async fn record_usage(
     }
     let mut total: RunUsage = run
         .token_usage
-        .clone()
-        .and_then(|v| serde_json::from_value(v).ok())
+        .as_ref()
+        .and_then(|v| v.parse().ok())
         .unwrap_or_default();
     total.engine = p.analyst.name();
     // Idempotent per step: a retried activity replaces its own entry.
@@ -353,8 +353,8 @@ impl OptimizeActivities {
         let parse_usage = l
             .job
             .parse_token_usage
-            .clone()
-            .and_then(|v| serde_json::from_value::<Usage>(v).ok());
+            .as_ref()
+            .and_then(|v| v.parse::<Usage>().ok());
         let mut report = sanitize_report(analysis.report.clone(), &resume_text);
         let fell_back = [
             ("reading of the job posting", parse_usage.as_ref()),
@@ -412,8 +412,8 @@ impl OptimizeActivities {
         let report: Report = l
             .run
             .report_json
-            .clone()
-            .and_then(|v| serde_json::from_value(v).ok())
+            .as_ref()
+            .and_then(|v| v.parse().ok())
             .ok_or_else(|| errors::permanent("the analysis of this run is missing"))?;
         let analysis = Analysis {
             score: u8::try_from(l.run.score.unwrap_or(0).clamp(0, 100)).unwrap_or(0),

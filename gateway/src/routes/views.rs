@@ -36,7 +36,7 @@ pub struct VersionView {
     pub raw_text: Option<String>,
     pub content_md: Option<String>,
     #[schema(value_type = Option<Object>)]
-    pub parsed_json: Option<serde_json::Value>,
+    pub parsed_json: Option<shared::db::RawJson>,
     /// Why parsing failed, when `parse_status` is `failed`.
     pub error: Option<String>,
     pub file_name: Option<String>,
@@ -104,7 +104,7 @@ pub struct ResumeView {
     pub raw_text: Option<String>,
     pub content_md: Option<String>,
     #[schema(value_type = Option<Object>)]
-    pub parsed_json: Option<serde_json::Value>,
+    pub parsed_json: Option<shared::db::RawJson>,
     pub error: Option<String>,
     pub file_name: Option<String>,
     /// The shown version in full.
@@ -274,21 +274,21 @@ pub struct OptimizationView {
     pub output_lang: Option<String>,
     /// `{ summary, matched_keywords, missing_keywords, strengths, gaps, suggestions, requirements[{requirement, met, evidence[{chunk_id, quote, score}]}], warnings }`
     #[schema(value_type = Option<Object>)]
-    pub report: Option<serde_json::Value>,
+    pub report: Option<shared::db::RawJson>,
     /// The optimised resume in markdown (sanitised: no raw HTML, no script links).
     pub preview_md: Option<String>,
     /// `[{ section, before, after, reason }]`
     #[schema(value_type = Option<Vec<Object>>)]
-    pub change_log: Option<serde_json::Value>,
+    pub change_log: Option<shared::db::RawJson>,
     /// `{ avg_score, items: [{ chunk_id, score, text }] }`
     #[schema(value_type = Option<Object>)]
-    pub matches: Option<serde_json::Value>,
+    pub matches: Option<shared::db::RawJson>,
     pub custom_instructions: Option<String>,
     /// `offline` or `openai:<model>`.
     pub engine: Option<String>,
     /// `{ calls, prompt_tokens, completion_tokens, total_tokens, estimated_cost_usd, by_step }`
     #[schema(value_type = Option<Object>)]
-    pub token_usage: Option<serde_json::Value>,
+    pub token_usage: Option<shared::db::RawJson>,
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -331,7 +331,7 @@ pub struct JobView {
     pub job_description: Option<String>,
     pub job_url: Option<String>,
     #[schema(value_type = Option<Object>)]
-    pub parsed_json: Option<serde_json::Value>,
+    pub parsed_json: Option<shared::db::RawJson>,
     pub custom_instructions: Option<String>,
     pub resume_lang: Option<String>,
     pub jd_lang: Option<String>,

@@ -18,7 +18,7 @@ pub struct JobRow {
     pub job_description: Option<String>,
     pub job_url: Option<String>,
     pub fetched_url: Option<String>,
-    pub parsed_json: Option<serde_json::Value>,
+    pub parsed_json: Option<super::RawJson>,
     pub custom_instructions: Option<String>,
     pub resume_lang: Option<String>,
     pub jd_lang: Option<String>,
@@ -27,7 +27,7 @@ pub struct JobRow {
     pub error: Option<String>,
     pub run_count: i32,
     /// Tokens used to parse the posting (`{calls, prompt_tokens, completion_tokens}`).
-    pub parse_token_usage: Option<serde_json::Value>,
+    pub parse_token_usage: Option<super::RawJson>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -70,9 +70,9 @@ pub async fn insert_job(conn: &mut PgConnection, j: &NewJob) -> Result<JobRow, s
                            job_url, custom_instructions, resume_lang, jd_lang, desired_output_lang, run_count)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)
          returning id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
-           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           fetched_url, parsed_json as "parsed_json: _", custom_instructions, resume_lang, jd_lang,
            desired_output_lang, status as "status: JobStatus", error, run_count,
-           parse_token_usage, created_at, updated_at"#,
+           parse_token_usage as "parse_token_usage: _", created_at, updated_at"#,
         j.id,
         j.user_id,
         j.resume_id,
@@ -98,9 +98,9 @@ pub async fn get_job(
     sqlx::query_as!(
         JobRow,
         r#"select id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
-           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           fetched_url, parsed_json as "parsed_json: _", custom_instructions, resume_lang, jd_lang,
            desired_output_lang, status as "status: JobStatus", error, run_count,
-           parse_token_usage, created_at, updated_at
+           parse_token_usage as "parse_token_usage: _", created_at, updated_at
          from jobs where id = $1 and user_id = $2"#,
         id,
         user_id,
@@ -118,9 +118,9 @@ pub async fn get_job_for_update(
     sqlx::query_as!(
         JobRow,
         r#"select id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
-           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           fetched_url, parsed_json as "parsed_json: _", custom_instructions, resume_lang, jd_lang,
            desired_output_lang, status as "status: JobStatus", error, run_count,
-           parse_token_usage, created_at, updated_at
+           parse_token_usage as "parse_token_usage: _", created_at, updated_at
          from jobs where id = $1 and user_id = $2 for update"#,
         id,
         user_id,
@@ -137,9 +137,9 @@ pub async fn find_job_any_user(
     sqlx::query_as!(
         JobRow,
         r#"select id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
-           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           fetched_url, parsed_json as "parsed_json: _", custom_instructions, resume_lang, jd_lang,
            desired_output_lang, status as "status: JobStatus", error, run_count,
-           parse_token_usage, created_at, updated_at
+           parse_token_usage as "parse_token_usage: _", created_at, updated_at
          from jobs where id = $1"#,
         id,
     )
@@ -158,9 +158,9 @@ pub async fn list_jobs(
     sqlx::query_as!(
         JobRow,
         r#"select id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
-           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           fetched_url, parsed_json as "parsed_json: _", custom_instructions, resume_lang, jd_lang,
            desired_output_lang, status as "status: JobStatus", error, run_count,
-           parse_token_usage, created_at, updated_at
+           parse_token_usage as "parse_token_usage: _", created_at, updated_at
          from jobs
          where user_id = $1
            and ($2::job_status is null or status = $2)
@@ -192,9 +192,9 @@ pub async fn begin_refine(
                 desired_output_lang = coalesce($4, desired_output_lang)
          where id = $1 and user_id = $2
          returning id, user_id, resume_id, title, title_is_explicit, company, job_description, job_url,
-           fetched_url, parsed_json, custom_instructions, resume_lang, jd_lang,
+           fetched_url, parsed_json as "parsed_json: _", custom_instructions, resume_lang, jd_lang,
            desired_output_lang, status as "status: JobStatus", error, run_count,
-           parse_token_usage, created_at, updated_at"#,
+           parse_token_usage as "parse_token_usage: _", created_at, updated_at"#,
         id,
         user_id,
         custom_instructions,
@@ -308,16 +308,16 @@ pub struct OptimizationRow {
     pub run_no: i32,
     pub status: OptimizationStatus,
     pub score: Option<i32>,
-    pub report_json: Option<serde_json::Value>,
+    pub report_json: Option<super::RawJson>,
     pub preview_md: Option<String>,
-    pub change_log: Option<serde_json::Value>,
-    pub matches: Option<serde_json::Value>,
-    pub retrieval: Option<serde_json::Value>,
+    pub change_log: Option<super::RawJson>,
+    pub matches: Option<super::RawJson>,
+    pub retrieval: Option<super::RawJson>,
     pub detected_resume_lang: Option<String>,
     pub detected_jd_lang: Option<String>,
     pub output_lang: Option<String>,
     pub custom_instructions: Option<String>,
-    pub token_usage: Option<serde_json::Value>,
+    pub token_usage: Option<super::RawJson>,
     pub engine: Option<String>,
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -364,9 +364,10 @@ pub async fn upsert_run(
            custom_instructions = excluded.custom_instructions,
            engine = excluded.engine
          returning id, user_id, resume_id, resume_version_id, job_id, run_no,
-           status as "status: OptimizationStatus", score, report_json, preview_md, change_log,
-           matches, retrieval, detected_resume_lang, detected_jd_lang, output_lang,
-           custom_instructions, token_usage, engine, error, created_at, updated_at"#,
+           status as "status: OptimizationStatus", score, report_json as "report_json: _", preview_md,
+           change_log as "change_log: _", matches as "matches: _", retrieval as "retrieval: _",
+           detected_resume_lang, detected_jd_lang, output_lang,
+           custom_instructions, token_usage as "token_usage: _", engine, error, created_at, updated_at"#,
         user_id,
         job_id,
         run_no,
@@ -391,9 +392,10 @@ pub async fn get_run(
     sqlx::query_as!(
         OptimizationRow,
         r#"select id, user_id, resume_id, resume_version_id, job_id, run_no,
-           status as "status: OptimizationStatus", score, report_json, preview_md, change_log,
-           matches, retrieval, detected_resume_lang, detected_jd_lang, output_lang,
-           custom_instructions, token_usage, engine, error, created_at, updated_at
+           status as "status: OptimizationStatus", score, report_json as "report_json: _", preview_md,
+           change_log as "change_log: _", matches as "matches: _", retrieval as "retrieval: _",
+           detected_resume_lang, detected_jd_lang, output_lang,
+           custom_instructions, token_usage as "token_usage: _", engine, error, created_at, updated_at
          from optimizations where job_id = $1 and run_no = $2 and user_id = $3"#,
         job_id,
         run_no,
@@ -544,17 +546,17 @@ pub async fn get_job_with_latest(
     let row = sqlx::query_as!(
         JobWithLatestRow,
         r#"select j.id, j.user_id, j.resume_id, j.title, j.title_is_explicit, j.company,
-           j.job_description, j.job_url, j.fetched_url, j.parsed_json, j.custom_instructions,
+           j.job_description, j.job_url, j.fetched_url, j.parsed_json as "parsed_json: _", j.custom_instructions,
            j.resume_lang, j.jd_lang, j.desired_output_lang, j.status as "status: JobStatus",
-           j.error, j.run_count, j.parse_token_usage, j.created_at, j.updated_at,
+           j.error, j.run_count, j.parse_token_usage as "parse_token_usage: _", j.created_at, j.updated_at,
            o.id as "o_id?", o.user_id as "o_user_id?", o.resume_id as "o_resume_id?",
            o.resume_version_id as o_resume_version_id, o.job_id as "o_job_id?",
            o.run_no as "o_run_no?", o.status as "o_status?: OptimizationStatus",
-           o.score as o_score, o.report_json as o_report_json, o.preview_md as o_preview_md,
-           o.change_log as o_change_log, o.matches as o_matches,
+           o.score as o_score, o.report_json as "o_report_json: _", o.preview_md as o_preview_md,
+           o.change_log as "o_change_log: _", o.matches as "o_matches: _",
            o.detected_resume_lang as o_detected_resume_lang,
            o.detected_jd_lang as o_detected_jd_lang, o.output_lang as o_output_lang,
-           o.custom_instructions as o_custom_instructions, o.token_usage as o_token_usage,
+           o.custom_instructions as o_custom_instructions, o.token_usage as "o_token_usage: _",
            o.engine as o_engine, o.error as o_error, o.created_at as "o_created_at?",
            o.updated_at as "o_updated_at?"
          from jobs j
@@ -583,7 +585,7 @@ struct JobWithLatestRow {
     job_description: Option<String>,
     job_url: Option<String>,
     fetched_url: Option<String>,
-    parsed_json: Option<serde_json::Value>,
+    parsed_json: Option<super::RawJson>,
     custom_instructions: Option<String>,
     resume_lang: Option<String>,
     jd_lang: Option<String>,
@@ -591,7 +593,7 @@ struct JobWithLatestRow {
     status: JobStatus,
     error: Option<String>,
     run_count: i32,
-    parse_token_usage: Option<serde_json::Value>,
+    parse_token_usage: Option<super::RawJson>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     o_id: Option<Uuid>,
@@ -602,15 +604,15 @@ struct JobWithLatestRow {
     o_run_no: Option<i32>,
     o_status: Option<OptimizationStatus>,
     o_score: Option<i32>,
-    o_report_json: Option<serde_json::Value>,
+    o_report_json: Option<super::RawJson>,
     o_preview_md: Option<String>,
-    o_change_log: Option<serde_json::Value>,
-    o_matches: Option<serde_json::Value>,
+    o_change_log: Option<super::RawJson>,
+    o_matches: Option<super::RawJson>,
     o_detected_resume_lang: Option<String>,
     o_detected_jd_lang: Option<String>,
     o_output_lang: Option<String>,
     o_custom_instructions: Option<String>,
-    o_token_usage: Option<serde_json::Value>,
+    o_token_usage: Option<super::RawJson>,
     o_engine: Option<String>,
     o_error: Option<String>,
     o_created_at: Option<DateTime<Utc>>,
@@ -700,9 +702,10 @@ pub async fn list_runs(
     sqlx::query_as!(
         OptimizationRow,
         r#"select id, user_id, resume_id, resume_version_id, job_id, run_no,
-           status as "status: OptimizationStatus", score, report_json, preview_md, change_log,
-           matches, retrieval, detected_resume_lang, detected_jd_lang, output_lang,
-           custom_instructions, token_usage, engine, error, created_at, updated_at
+           status as "status: OptimizationStatus", score, report_json as "report_json: _", preview_md,
+           change_log as "change_log: _", matches as "matches: _", retrieval as "retrieval: _",
+           detected_resume_lang, detected_jd_lang, output_lang,
+           custom_instructions, token_usage as "token_usage: _", engine, error, created_at, updated_at
          from optimizations where job_id = $1 and user_id = $2 order by run_no desc"#,
         job_id,
         user_id,

@@ -24,10 +24,12 @@ pub mod fault;
 pub mod inbox;
 pub mod jobs;
 pub mod pagination;
+pub mod raw;
 pub mod resumes;
 pub mod vectors;
 
 pub use fault::DbFault;
+pub use raw::RawJson;
 
 use anyhow::Context;
 use sqlx::{

@@ -29,7 +29,7 @@ pub struct VersionRow {
     pub detected_lang: Option<String>,
     pub raw_text: Option<String>,
     pub content_md: Option<String>,
-    pub parsed_json: Option<serde_json::Value>,
+    pub parsed_json: Option<super::RawJson>,
     pub parse_status: ParseStatus,
     pub embedding_status: EmbeddingStatus,
     pub error: Option<String>,
@@ -111,7 +111,7 @@ pub async fn insert_version(
            coalesce((select max(version_no) from resume_versions where resume_id = $2), 0) + 1,
            $4, $5, $6, $7, $8, $9, $10, $11)
          returning id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
-           detected_lang, raw_text, content_md, parsed_json,
+           detected_lang, raw_text, content_md, parsed_json as "parsed_json: _",
            parse_status as "parse_status: ParseStatus",
            embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
            file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at"#,
@@ -156,7 +156,7 @@ pub async fn get_version(
     sqlx::query_as!(
         VersionRow,
         r#"select id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
-           detected_lang, raw_text, content_md, parsed_json,
+           detected_lang, raw_text, content_md, parsed_json as "parsed_json: _",
            parse_status as "parse_status: ParseStatus",
            embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
            file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at
@@ -190,7 +190,7 @@ pub async fn latest_version(
     sqlx::query_as!(
         VersionRow,
         r#"select id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
-           detected_lang, raw_text, content_md, parsed_json,
+           detected_lang, raw_text, content_md, parsed_json as "parsed_json: _",
            parse_status as "parse_status: ParseStatus",
            embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
            file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at
@@ -211,7 +211,7 @@ pub async fn list_versions(
     sqlx::query_as!(
         VersionRow,
         r#"select id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
-           detected_lang, raw_text, content_md, parsed_json,
+           detected_lang, raw_text, content_md, parsed_json as "parsed_json: _",
            parse_status as "parse_status: ParseStatus",
            embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
            file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at
@@ -325,7 +325,7 @@ pub async fn mark_parsing(
         r#"update resume_versions set parse_status = 'parsing', error = null
          where id = $1 and user_id = $2 and parse_status in ('pending', 'parsing')
          returning id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
-           detected_lang, raw_text, content_md, parsed_json,
+           detected_lang, raw_text, content_md, parsed_json as "parsed_json: _",
            parse_status as "parse_status: ParseStatus",
            embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
            file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at"#,
@@ -441,7 +441,7 @@ pub async fn find_version_any_user(
     sqlx::query_as!(
         VersionRow,
         r#"select id, resume_id, user_id, version_no, source as "source: ResumeSource", resume_lang,
-           detected_lang, raw_text, content_md, parsed_json,
+           detected_lang, raw_text, content_md, parsed_json as "parsed_json: _",
            parse_status as "parse_status: ParseStatus",
            embedding_status as "embedding_status: EmbeddingStatus", error, file_path,
            file_name, file_kind, file_size, workflow_id, parsed_at, created_at, updated_at
